@@ -16,5 +16,10 @@ export function fail(errno: ErrnoCode, reason?: string): Errno {
 }
 
 export function isErrno(value: unknown): value is Errno {
-  return typeof value === 'object' && value !== null && 'errno' in value && typeof (value as Errno).errno === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'errno' in value &&
+    typeof (value as Errno).errno === 'string'
+  );
 }

@@ -14,7 +14,7 @@ export interface SysfsStat {
   /** Stable inode number for this node (unique within the host, survives re-reads). */
   readonly ino: number;
   readonly nlink: number;
-  /** Virtual-clock time (ns) the node was created. */
+  /** Virtual time (ns) of the node: 0, the host's boot: nodes are views of kernel objects, not files. */
   readonly ctimeNs: number;
 }
 

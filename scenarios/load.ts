@@ -1,0 +1,35 @@
+import type { VendorDriver } from '../devices/driver.ts';
+import { BUILTIN_DRIVERS } from '../devices/drivers/registry.ts';
+import type { World } from '../sysfs/world.ts';
+import { buildWorld } from './build-world.ts';
+import { parseScenarioText } from './parse-source.ts';
+import { formatDocPath, ScenarioError } from './scenario-error.ts';
+import { type WorldDocument, WorldSchema } from './schema.ts';
+
+export interface LoadOptions {
+  /** Extra or replacement vendor drivers by scenario name. */
+  readonly drivers?: ReadonlyMap<string, VendorDriver>;
+}
+
+/** Validates a scenario (YAML/JSON text or a plain object) into a typed document. */
+export function parseScenario(source: string | object): WorldDocument {
+  const data = typeof source === 'string' ? parseScenarioText(source) : source;
+  const result = WorldSchema.safeParse(data);
+  if (!result.success) {
+    throw new ScenarioError(
+      result.error.issues.map((i) => ({ path: formatDocPath(i.path), message: i.message })),
+    );
+  }
+  return result.data;
+}
+
+/**
+ * The public entry point: a scenario (YAML or JSON text, or a plain object) → a World. Any
+ * problem is a ScenarioError whose message names the path in the document.
+ */
+export async function loadScenario(source: string | object, options: LoadOptions = {}): Promise<World> {
+  const doc = parseScenario(source);
+  const drivers =
+    options.drivers === undefined ? BUILTIN_DRIVERS : new Map([...BUILTIN_DRIVERS, ...options.drivers]);
+  return buildWorld(doc, drivers);
+}
