@@ -4,6 +4,7 @@ import { kstrtoull } from './kstrto.ts';
 import type { MdevCore } from './mdev-core.ts';
 import type { MdevDevice } from './mdev-device.ts';
 import type { MdevType } from './mdev-type.ts';
+import { typeVersionAttribute } from './version/attributes.ts';
 
 /**
  * Attributes the mdev core itself puts on every type directory (mdev_sysfs.c, v6.1+ where the
@@ -23,6 +24,8 @@ export function typeAttributes(type: MdevType): Attribute<MdevType>[] {
   if (type.parent.driver.acceptsCreateParams) {
     attrs.push({ name: 'aggregation', show: (t) => `${t.spec.maxAggregation ?? 1}\n` });
   }
+  const version = typeVersionAttribute(type);
+  if (version !== undefined) attrs.push(version);
   return [...attrs, ...type.attributes];
 }
 

@@ -85,6 +85,12 @@ export interface VendorDriver {
   /** Default location for a parent declared without address (virtual parents such as mtty). */
   readonly defaultLocation?: ParentLocation;
   readonly defaultSoftwareVersion: string;
+  /** Version policy the driver plugs into its migration version attribute unless configured. */
+  readonly defaultPolicy: string;
+  /** PCI identity a virtual parent's devices present (mtty: 4348:3253), for version facts. */
+  readonly virtualPciId?: { readonly vendorId: string; readonly deviceId: string };
+  /** Facts every parent of this driver starts with (board, ecc, ...); the scenario may override. */
+  readonly defaultProperties?: Readonly<Record<string, string>>;
   /** Types registered on a parent (may depend on its config, e.g. a board's framebuffer). */
   types(config: ParentConfig): readonly TypeSpec[];
   capacity(config: ParentConfig): CapacityModel;

@@ -9,6 +9,9 @@ import type { DeviceEvents } from './events.ts';
 import { MdevDevice } from './mdev-device.ts';
 import { MdevType } from './mdev-type.ts';
 import { Parent } from './parent.ts';
+import type { VersionPolicy } from './policies/policy.ts';
+import { getPolicy as resolvePolicy } from './policies/registry.ts';
+import { deviceVersionAttributes } from './version/attributes.ts';
 
 /**
  * The mdev core of one host (drivers/vfio/mdev/mdev_core.c): registered parents, the global list
@@ -42,8 +45,12 @@ export class MdevCore {
   }
 
   /** mdev_register_parent: the driver's types appear under the parent. */
-  registerParent(driver: VendorDriver, config: ParentConfig): Parent {
-    const parent = new Parent(this, driver, config, (p) =>
+  registerParent(driver: VendorDriver, config: ParentConfig, policy?: VersionPolicy): Parent {
+    const name =
+      config.migration === false ? driver.defaultPolicy : (config.migration.policy ?? driver.defaultPolicy);
+    const chosen = policy ?? resolvePolicy(name);
+    if (chosen === undefined) throw new Error(`unknown version policy '${name}'`);
+    const parent = new Parent(this, driver, config, chosen, (p) =>
       driver.types(config).map((spec) => new MdevType(p, spec)),
     );
     if (this.parents.has(parent.name)) throw new Error(`parent ${parent.name} is already registered`);
@@ -104,7 +111,11 @@ export class MdevCore {
     }
     if (capacity.kind !== 'per-type') parent.free -= units;
     const device = new MdevDevice(uuid, type, params, this.clock.now, units);
-    device.attributes = [...coreDeviceAttributes(this), ...(parent.driver.deviceAttributes?.(device) ?? [])];
+    device.attributes = [
+      ...coreDeviceAttributes(this),
+      ...deviceVersionAttributes(device),
+      ...(parent.driver.deviceAttributes?.(device) ?? []),
+    ];
     type.devices.set(uuid, device);
     this.devices.set(uuid, device);
     for (const hook of this.#onCreate) hook(device);

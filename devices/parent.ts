@@ -2,6 +2,7 @@ import type { Attribute } from './attribute.ts';
 import type { ParentConfig, VendorDriver } from './driver.ts';
 import type { MdevCore } from './mdev-core.ts';
 import type { MdevType } from './mdev-type.ts';
+import type { VersionPolicy } from './policies/policy.ts';
 
 /** A registered mdev parent device (`struct mdev_parent`). */
 export class Parent {
@@ -16,16 +17,23 @@ export class Parent {
   /** Set while unregistering: `create` answers ENODEV (kernel.md §1.3 step 6). */
   unregistering = false;
   readonly attributes: readonly Attribute<Parent>[];
+  /**
+   * The version policy behind the migration version attribute. Mutable on purpose: a driver
+   * update between a handshake and the load of the stream is a time-of-check/time-of-use case.
+   */
+  policy: VersionPolicy;
 
   constructor(
     core: MdevCore,
     driver: VendorDriver,
     config: ParentConfig,
+    policy: VersionPolicy,
     makeTypes: (p: Parent) => MdevType[],
   ) {
     this.core = core;
     this.driver = driver;
     this.config = config;
+    this.policy = policy;
     this.name = config.location.bus === 'pci' ? config.location.address : config.location.name;
     const capacity = this.capacity;
     this.free =

@@ -2,6 +2,8 @@ import { isErrno } from '../core/result.ts';
 import { canonicalUuid, randomUuid } from '../core/uuid.ts';
 import type { MigrationSetting, ParentConfig, ParentLocation, VendorDriver } from '../devices/driver.ts';
 import { BUILTIN_DRIVERS } from '../devices/drivers/registry.ts';
+import type { VersionPolicy } from '../devices/policies/policy.ts';
+import { getPolicy, policyNames } from '../devices/policies/registry.ts';
 import { World } from '../sysfs/world.ts';
 import { ScenarioError, type ScenarioIssue } from './scenario-error.ts';
 import type { ParentDocument, WorldDocument } from './schema.ts';
@@ -10,6 +12,7 @@ import type { ParentDocument, WorldDocument } from './schema.ts';
 export function buildWorld(
   doc: WorldDocument,
   drivers: ReadonlyMap<string, VendorDriver> = BUILTIN_DRIVERS,
+  policies: ReadonlyMap<string, VersionPolicy> = new Map(),
 ): World {
   const world = new World(doc.seed);
   const issues: ScenarioIssue[] = [];
@@ -37,7 +40,18 @@ export function buildWorld(
         issues.push({ path: at, message: `parent '${name}' is declared twice on host '${hostDoc.name}'` });
         return;
       }
-      host.kernel.registerParent(driver, config);
+      const policyName =
+        config.migration === false ? driver.defaultPolicy : (config.migration.policy ?? driver.defaultPolicy);
+      const policy = policies.get(policyName) ?? getPolicy(policyName);
+      if (policy === undefined) {
+        const known = [...policies.keys(), ...policyNames()].join(', ');
+        issues.push({
+          path: `${at}.migration.policy`,
+          message: `unknown version policy '${policyName}' (known: ${known})`,
+        });
+        return;
+      }
+      host.kernel.registerParent(driver, config, policy);
     });
   });
   if (issues.length === 0) createInstances(world, doc, issues);

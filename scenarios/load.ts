@@ -1,5 +1,6 @@
 import type { VendorDriver } from '../devices/driver.ts';
 import { BUILTIN_DRIVERS } from '../devices/drivers/registry.ts';
+import type { VersionPolicy } from '../devices/policies/policy.ts';
 import type { World } from '../sysfs/world.ts';
 import { buildWorld } from './build-world.ts';
 import { parseScenarioText } from './parse-source.ts';
@@ -9,6 +10,8 @@ import { type WorldDocument, WorldSchema } from './schema.ts';
 export interface LoadOptions {
   /** Extra or replacement vendor drivers by scenario name. */
   readonly drivers?: ReadonlyMap<string, VendorDriver>;
+  /** Version policies by name, in addition to the built-in ones (a user's plug-ins). */
+  readonly policies?: ReadonlyMap<string, VersionPolicy>;
 }
 
 /** Validates a scenario (YAML/JSON text or a plain object) into a typed document. */
@@ -31,5 +34,5 @@ export async function loadScenario(source: string | object, options: LoadOptions
   const doc = parseScenario(source);
   const drivers =
     options.drivers === undefined ? BUILTIN_DRIVERS : new Map([...BUILTIN_DRIVERS, ...options.drivers]);
-  return buildWorld(doc, drivers);
+  return buildWorld(doc, drivers, options.policies);
 }

@@ -15,6 +15,7 @@ export const aggrDriver: VendorDriver = {
   deviceApi: 'vfio-pci',
   bus: 'pci',
   defaultSoftwareVersion: '1.0.0',
+  defaultPolicy: 'exact',
   acceptsCreateParams: true,
   types: () => gvtTypeSpecs(true),
   capacity: () => ({ kind: 'pool', total: GVT_POOL_UNITS, exhaustedErrno: 'ENOSPC' }),

@@ -11,6 +11,7 @@ export const gvtgDriver: VendorDriver = {
   deviceApi: 'vfio-pci',
   bus: 'pci',
   defaultSoftwareVersion: '1.0.0',
+  defaultPolicy: 'exact',
   acceptsCreateParams: false,
   types: () => gvtTypeSpecs(false),
   capacity: () => ({ kind: 'pool', total: GVT_POOL_UNITS, exhaustedErrno: 'ENOSPC' }),

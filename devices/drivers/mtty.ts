@@ -15,6 +15,9 @@ export const mttyDriver: VendorDriver = {
   bus: 'virtual',
   defaultLocation: { bus: 'virtual', className: 'mtty', name: 'mtty' },
   defaultSoftwareVersion: '1.0.0',
+  // samples/vfio-mdev/mtty.c presents PCI 4348:3253 to the guest (kernel.md §5.1).
+  virtualPciId: { vendorId: '4348', deviceId: '3253' },
+  defaultPolicy: 'software-version',
   acceptsCreateParams: false,
   types: () => [
     { sysfsName: '1', prettyName: 'Single port serial', units: 1 },

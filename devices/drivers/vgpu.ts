@@ -44,6 +44,8 @@ export const vgpuDriver: VendorDriver = {
   deviceApi: 'vfio-pci',
   bus: 'pci',
   defaultSoftwareVersion: '550.90.0',
+  defaultProperties: { board: 'Tesla-M10', ecc: 'off' },
+  defaultPolicy: 'range',
   acceptsCreateParams: false,
   types: () => PROFILES.map(profileSpec),
   capacity: () => ({ kind: 'per-type', homogeneous: true, exhaustedErrno: 'EINVAL' }),
