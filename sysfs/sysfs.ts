@@ -11,7 +11,7 @@ import { sysfsRoot } from './tree.ts';
 
 /** PAGE_SIZE on x86: a show() fills at most one page, a store() sees at most one page. */
 export const PAGE_SIZE = 4096;
-const CACHE_LIMIT = 4096;
+const CACHE_LIMIT = 16_384;
 
 /**
  * One host's sysfs: the path API over the tree derived from the MdevCore, applying the kernfs rules
