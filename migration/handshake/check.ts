@@ -53,7 +53,7 @@ function decide(
   let deviceDir: string | undefined;
   if ('uuid' in source) {
     deviceDir = `/sys/bus/mdev/devices/${source.uuid}`;
-    const t = readType(source.fs, `${deviceDir}/mdev_type`, touched);
+    const t = readType(source.fs, `${deviceDir}/mdev_type`, touched, 'source');
     if (t.errno !== undefined)
       return verdict('not-migratable', 1, `source ${source.uuid} unreadable`, '', '', t.errno);
     sourceType = t.name;
@@ -68,7 +68,7 @@ function decide(
   let targetDir: string;
   if ('uuid' in target) {
     const dev = `/sys/bus/mdev/devices/${target.uuid}`;
-    const t = readType(target.fs, `${dev}/mdev_type`, touched);
+    const t = readType(target.fs, `${dev}/mdev_type`, touched, 'target');
     if (t.errno !== undefined)
       return verdict('incompatible', 0, `target ${target.uuid} unreadable`, sourceType, '', t.errno);
     targetType = t.name;
@@ -82,12 +82,21 @@ function decide(
   if (mode === 'type' && sourceType !== targetType) {
     return verdict('incompatible', 0, `types differ: ${sourceType} vs ${targetType}`, sourceType, targetType);
   }
-  if (!('uuid' in target) && !exists(target.fs, targetDir, touched)) {
-    return verdict('incompatible', 0, `target parent offers no type ${targetType}`, sourceType, targetType, 'ENOENT');
+  if (!('uuid' in target) && !exists(target.fs, targetDir, touched, 'target')) {
+    return verdict(
+      'incompatible',
+      0,
+      `target parent offers no type ${targetType}`,
+      sourceType,
+      targetType,
+      'ENOENT',
+    );
   }
 
   // Step 1: find and read the source's attribute (R1: absent means not migratable).
-  const attribute = ATTRIBUTE_NAMES.find((name) => exists(source.fs, `${sourceDir}/${name}`, touched));
+  const attribute = ATTRIBUTE_NAMES.find((name) =>
+    exists(source.fs, `${sourceDir}/${name}`, touched, 'source'),
+  );
   if (attribute === undefined) {
     return verdict(
       'not-migratable',
@@ -98,7 +107,7 @@ function decide(
       'ENOENT',
     );
   }
-  const read = readAttr(source.fs, `${sourceDir}/${attribute}`, touched);
+  const read = readAttr(source.fs, `${sourceDir}/${attribute}`, touched, 'source');
   if (read.errno !== undefined) {
     return verdict(
       'not-migratable',
@@ -115,8 +124,8 @@ function decide(
   if (mode === 'type' && deviceDir !== undefined) {
     // Design B: the instance's create parameters travel with the type's version (R10).
     const paramsPath = `${deviceDir}/create_parameters`;
-    if (exists(source.fs, paramsPath, touched)) {
-      const params = readAttr(source.fs, paramsPath, touched);
+    if (exists(source.fs, paramsPath, touched, 'source')) {
+      const params = readAttr(source.fs, paramsPath, touched, 'source');
       if (params.errno !== undefined) {
         return verdict(
           'not-migratable',
@@ -136,10 +145,10 @@ function decide(
   const targetPath = `${targetDir}/${attribute}`;
   try {
     target.fs.writeFileSync(targetPath, token);
-    touched.push({ op: 'write', path: targetPath, result: 'ok' });
+    touched.push({ side: 'target', op: 'write', path: targetPath, result: 'ok' });
   } catch (error) {
     const errno = errnoOf(error);
-    touched.push({ op: 'write', path: targetPath, result: errno });
+    touched.push({ side: 'target', op: 'write', path: targetPath, result: errno });
     // kernfs answers a write to a missing name with EACCES (no create op): no attribute there.
     const reason =
       errno === 'EACCES' || errno === 'ENOENT'
@@ -159,32 +168,42 @@ function decide(
   );
 }
 
-function readType(fs: FsLike, link: string, touched: Touched[]): { name: string; errno?: string } {
+function readType(
+  fs: FsLike,
+  link: string,
+  touched: Touched[],
+  side: Touched['side'],
+): { name: string; errno?: string } {
   try {
     const target = fs.readlinkSync(link);
-    touched.push({ op: 'readlink', path: link, result: 'ok' });
+    touched.push({ side, op: 'readlink', path: link, result: 'ok' });
     return { name: posix.basename(target) };
   } catch (error) {
     const errno = errnoOf(error);
-    touched.push({ op: 'readlink', path: link, result: errno });
+    touched.push({ side, op: 'readlink', path: link, result: errno });
     return { name: '', errno };
   }
 }
 
-function exists(fs: FsLike, path: string, touched: Touched[]): boolean {
+function exists(fs: FsLike, path: string, touched: Touched[], side: Touched['side']): boolean {
   const found = fs.existsSync(path);
-  touched.push({ op: 'exists', path, result: found ? 'ok' : 'absent' });
+  touched.push({ side, op: 'exists', path, result: found ? 'ok' : 'absent' });
   return found;
 }
 
-function readAttr(fs: FsLike, path: string, touched: Touched[]): { text: string; errno?: string } {
+function readAttr(
+  fs: FsLike,
+  path: string,
+  touched: Touched[],
+  side: Touched['side'],
+): { text: string; errno?: string } {
   try {
     const text = fs.readFileSync(path, 'latin1');
-    touched.push({ op: 'read', path, result: 'ok' });
+    touched.push({ side, op: 'read', path, result: 'ok', text });
     return { text };
   } catch (error) {
     const errno = errnoOf(error);
-    touched.push({ op: 'read', path, result: errno });
+    touched.push({ side, op: 'read', path, result: errno });
     return { text: '', errno };
   }
 }

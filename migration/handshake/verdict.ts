@@ -1,9 +1,13 @@
 /** One sysfs access the check made, in order (the verdict's audit trail). */
 export interface Touched {
+  /** Whose sysfs the access went to. */
+  readonly side: 'source' | 'target';
   readonly op: 'readlink' | 'exists' | 'read' | 'write';
   readonly path: string;
   /** 'ok', or the errno code the access failed with ('absent' for an exists() that said no). */
   readonly result: string;
+  /** What a successful read returned (opaque: recorded for transcripts, never parsed). */
+  readonly text?: string;
 }
 
 /**
