@@ -1,8 +1,17 @@
+import type { VirtualClock } from '../core/clock.ts';
 import type { Errno } from '../core/result.ts';
+import type { Rng } from '../core/rng.ts';
 import type { Attribute } from './attribute.ts';
 import type { MdevDevice } from './mdev-device.ts';
 import type { MdevType } from './mdev-type.ts';
 import type { Parent } from './parent.ts';
+import type { VfioMigrationDriver } from './vfio/driver.ts';
+
+/** What a driver's migration model may draw on: the host's virtual clock and a per-device Rng. */
+export interface MigrationEnv {
+  readonly clock: VirtualClock;
+  readonly rng: Rng;
+}
 
 /** `device_api` strings of include/uapi/linux/vfio.h (kernel.md §1.5). */
 export type DeviceApi = 'vfio-pci' | 'vfio-platform' | 'vfio-amba' | 'vfio-ccw' | 'vfio-ap';
@@ -104,6 +113,8 @@ export interface VendorDriver {
   parentAttributes?(parent: Parent): readonly Attribute<Parent>[];
   /** Validates driver options at registration; an error names the bad option. */
   validateOptions?(options: Readonly<Record<string, unknown>>): string | undefined;
+  /** The device's VFIO migration model (struct vfio_migration_ops); absent: not migratable. */
+  migration?(device: MdevDevice, env: MigrationEnv): VfioMigrationDriver;
   /** Extra checks at probe time after capacity (driver errno reaches the `create` writer). */
   probe?(type: MdevType, params: CreateParams): Errno | undefined;
 }

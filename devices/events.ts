@@ -1,4 +1,5 @@
 import type { ErrnoCode } from '../core/errno.ts';
+import type { VfioMigrationEvent } from './vfio/events.ts';
 
 /** Events the kernel side of a host emits (payloads are plain data, safe to log or serialize). */
 export type DeviceEvents = {
@@ -13,5 +14,7 @@ export type DeviceEvents = {
     reason: string;
     at: number;
   };
+  /** A VFIO migration step on one device (arcs, data-fd reads and writes, resets). */
+  'vfio:event': { host: string; uuid: string; event: VfioMigrationEvent; at: number };
   'mdev:removed': { host: string; parent: string; type: string; uuid: string; at: number };
 };

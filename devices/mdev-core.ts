@@ -12,6 +12,8 @@ import { Parent } from './parent.ts';
 import type { VersionPolicy } from './policies/policy.ts';
 import { getPolicy as resolvePolicy } from './policies/registry.ts';
 import { deviceVersionAttributes } from './version/attributes.ts';
+import type { VfioMigrationEvent } from './vfio/events.ts';
+import { VfioMigrationDevice } from './vfio/vfio-device.ts';
 
 /**
  * The mdev core of one host (drivers/vfio/mdev/mdev_core.c): registered parents, the global list
@@ -116,6 +118,17 @@ export class MdevCore {
       ...deviceVersionAttributes(device),
       ...(parent.driver.deviceAttributes?.(device) ?? []),
     ];
+    const migration = parent.driver.migration?.(device, {
+      clock: this.clock,
+      rng: this.rng.fork(`vfio:${uuid}`),
+    });
+    if (migration !== undefined) {
+      const observer = (event: VfioMigrationEvent) => {
+        if (this.bus.wants('vfio:event'))
+          this.bus.emit('vfio:event', { host: this.host, uuid, event, at: this.clock.now });
+      };
+      device.vfio = new VfioMigrationDevice(migration, { observer });
+    }
     type.devices.set(uuid, device);
     this.devices.set(uuid, device);
     for (const hook of this.#onCreate) hook(device);
@@ -141,6 +154,9 @@ export class MdevCore {
 
   #release(device: MdevDevice): void {
     for (const hook of this.#onRemove) hook(device);
+    // Release closes the device: every migration session ends, as vfio_device close does.
+    device.vfio?.reset();
+    device.vfio = undefined;
     device.type.devices.delete(device.uuid);
     this.devices.delete(device.uuid);
     if (device.parent.capacity.kind !== 'per-type') device.parent.free += device.units;

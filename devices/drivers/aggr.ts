@@ -1,6 +1,7 @@
 import { fail } from '../../core/result.ts';
 import { aggregatedInstancesAttribute } from '../core-attributes.ts';
 import type { VendorDriver } from '../driver.ts';
+import { gpuMigration, validateGpuOptions } from './gpu-options.ts';
 import { GVT_POOL_UNITS, gvtTypeSpecs } from './gvt-types.ts';
 
 /**
@@ -16,6 +17,8 @@ export const aggrDriver: VendorDriver = {
   bus: 'pci',
   defaultSoftwareVersion: '1.0.0',
   defaultPolicy: 'exact',
+  validateOptions: validateGpuOptions,
+  migration: gpuMigration,
   acceptsCreateParams: true,
   types: () => gvtTypeSpecs(true),
   capacity: () => ({ kind: 'pool', total: GVT_POOL_UNITS, exhaustedErrno: 'ENOSPC' }),

@@ -1,4 +1,5 @@
 import type { VendorDriver } from '../driver.ts';
+import { gpuMigration, validateGpuOptions } from './gpu-options.ts';
 import { GVT_POOL_UNITS, gvtTypeSpecs } from './gvt-types.ts';
 
 /**
@@ -12,6 +13,8 @@ export const gvtgDriver: VendorDriver = {
   bus: 'pci',
   defaultSoftwareVersion: '1.0.0',
   defaultPolicy: 'exact',
+  validateOptions: validateGpuOptions,
+  migration: gpuMigration,
   acceptsCreateParams: false,
   types: () => gvtTypeSpecs(false),
   capacity: () => ({ kind: 'pool', total: GVT_POOL_UNITS, exhaustedErrno: 'ENOSPC' }),

@@ -1,4 +1,5 @@
 import type { VendorDriver } from '../driver.ts';
+import { createMttyMigration } from '../state/mtty-driver.ts';
 
 /** MAX_MTTYS in samples/vfio-mdev/mtty.c: ports shared by both types (kernel.md §5.1). */
 export const MTTY_MAX_PORTS = 24;
@@ -18,6 +19,9 @@ export const mttyDriver: VendorDriver = {
   // samples/vfio-mdev/mtty.c presents PCI 4348:3253 to the guest (kernel.md §5.1).
   virtualPciId: { vendorId: '4348', deviceId: '3253' },
   defaultPolicy: 'software-version',
+  migration: (device, env) =>
+    createMttyMigration({ nrPorts: device.type.spec.units === 2 ? 2 : 1, rng: env.rng }),
+  validateOptions: (options) => (Object.keys(options).length > 0 ? 'mtty takes no options' : undefined),
   acceptsCreateParams: false,
   types: () => [
     { sysfsName: '1', prettyName: 'Single port serial', units: 1 },

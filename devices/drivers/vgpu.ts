@@ -1,4 +1,5 @@
 import type { TypeSpec, VendorDriver } from '../driver.ts';
+import { gpuMigration, validateGpuOptions } from './gpu-options.ts';
 
 /**
  * An NVIDIA-vGPU-like driver (the real one is out of tree, ecosystem.md §4.3): numbered types
@@ -46,6 +47,8 @@ export const vgpuDriver: VendorDriver = {
   defaultSoftwareVersion: '550.90.0',
   defaultProperties: { board: 'Tesla-M10', ecc: 'off' },
   defaultPolicy: 'range',
+  validateOptions: validateGpuOptions,
+  migration: gpuMigration,
   acceptsCreateParams: false,
   types: () => PROFILES.map(profileSpec),
   capacity: () => ({ kind: 'per-type', homogeneous: true, exhaustedErrno: 'EINVAL' }),
