@@ -1,0 +1,457 @@
+import { type Errno, fail } from '../../core/result.ts';
+import { randomUuid } from '../../core/uuid.ts';
+import type { MigrationDataFile } from '../../devices/vfio/data-file.ts';
+import { MIG_FLAG, MIG_STATE } from '../../devices/vfio/states.ts';
+import type { VfioMigrationDevice } from '../../devices/vfio/vfio-device.ts';
+import type { Host } from '../../sysfs/host.ts';
+import type { World } from '../../sysfs/world.ts';
+import { checkCompatibility } from '../handshake/check.ts';
+import { errnoOf } from '../handshake/fs-like.ts';
+import type { Verdict } from '../handshake/verdict.ts';
+import { STREAM_VERSION } from '../stream/constants.ts';
+import {
+  type VfioSection,
+  writeComplete,
+  writeConfigState,
+  writeIterate,
+  writeSetup,
+} from '../stream/save-helpers.ts';
+import { StreamWriter } from '../stream/writer.ts';
+import { MigrationAbort, must } from './abort.ts';
+import { Accounting, Cancelled } from './accounting.ts';
+import {
+  guestThrottle,
+  THROTTLE_INCREMENT,
+  THROTTLE_INITIAL,
+  THROTTLE_MAX,
+  THROTTLE_TRIGGER,
+} from './guest.ts';
+import { Link } from './link.ts';
+import { type MigrateOptions, type ResolvedOptions, resolveOptions } from './options.ts';
+import type { MigrationResult } from './result.ts';
+import { configBlobText, TargetLoader } from './target-loader.ts';
+import { setState, stateOf } from './vfio-calls.ts';
+
+export interface MigrateRequest {
+  readonly from: { readonly host: string; readonly uuid: string };
+  readonly to: { readonly host: string; readonly parent?: string };
+  readonly options?: MigrateOptions;
+}
+
+interface Created {
+  readonly host: Host;
+  readonly parent: string;
+  readonly uuid: string;
+}
+
+/**
+ * Live-migrates one mdev between two hosts of a world the way QEMU and libvirt do (qemu.md §2.3,
+ * §4), gated on the migration_version handshake: when the handshake fails nothing is created and
+ * not one stream byte is sent. Everything runs on the world's virtual clock; any failure or
+ * cancellation rolls back (source RUNNING with its state intact, target removed, capacity back).
+ */
+export async function migrate(world: World, request: MigrateRequest): Promise<MigrationResult> {
+  return migrateSync(world, request);
+}
+
+export function migrateSync(world: World, request: MigrateRequest): MigrationResult {
+  const o = resolveOptions(request.options ?? {});
+  const acc = new Accounting(world.clock, {
+    ...(request.options?.cancel ? { cancel: request.options.cancel } : {}),
+    ...(request.options?.onEvent ? { onEvent: request.options.onEvent } : {}),
+  });
+  return new MigrationRun(world, request, o, acc).run();
+}
+
+class MigrationRun {
+  readonly #world: World;
+  readonly #req: MigrateRequest;
+  readonly #o: ResolvedOptions;
+  readonly #acc: Accounting;
+  readonly #src: Host;
+  readonly #dst: Host;
+  #verdict: Verdict | undefined;
+  #targetParent = '';
+  #created: Created | undefined;
+  #srcDevice: VfioMigrationDevice | undefined;
+  #dstDevice: VfioMigrationDevice | undefined;
+  #digestBefore = '';
+  #digestAtStop: string | undefined;
+  #targetDigest: string | undefined;
+  #downtimeStart: number | undefined;
+  #downtimeNs = 0;
+  #iterations = 0;
+  #converged = false;
+  #throttle = 0;
+  #link: Link | undefined;
+
+  constructor(world: World, req: MigrateRequest, o: ResolvedOptions, acc: Accounting) {
+    this.#world = world;
+    this.#req = req;
+    this.#o = o;
+    this.#acc = acc;
+    this.#src = world.host(req.from.host);
+    this.#dst = world.host(req.to.host);
+  }
+
+  run(): MigrationResult {
+    const verdict = this.#handshake();
+    if (verdict.verdict !== 'compatible') return this.#result('refused', `handshake: ${verdict.reason}`);
+    try {
+      this.#transfer(verdict);
+      return this.#result('completed', 'the target runs the source state');
+    } catch (error) {
+      if (!(error instanceof MigrationAbort || error instanceof Cancelled)) throw error;
+      this.#rollback(error.message);
+      return this.#result('aborted', error.message);
+    }
+  }
+
+  /** The seed's userspace check; its cost is its sysfs operations plus one host round trip. */
+  #handshake(): Verdict {
+    const { uuid } = this.#req.from;
+    this.#acc.emit('handshake-start', `${this.#req.from.host}:${uuid} -> ${this.#req.to.host}`);
+    this.#targetParent = this.#req.to.parent ?? this.#pickParent(uuid);
+    const verdict = checkCompatibility(
+      { fs: this.#src.fs, uuid },
+      { fs: this.#dst.fs, parent: this.#targetParent },
+      { mode: this.#o.handshakeMode },
+    );
+    this.#verdict = verdict;
+    this.#acc.spend(verdict.touched.length * this.#o.sysfsOpNs + this.#o.rttNs);
+    this.#acc.emit('handshake-verdict', `${verdict.verdict}${verdict.errno ? ` (${verdict.errno})` : ''}`);
+    return verdict;
+  }
+
+  /** The first target parent offering the source's type (read from sysfs, like management). */
+  #pickParent(uuid: string): string {
+    let type = '';
+    try {
+      type = this.#src.fs.readlinkSync(`/sys/bus/mdev/devices/${uuid}/mdev_type`).split('/').pop() ?? '';
+    } catch {
+      // The handshake will report the unreadable source.
+    }
+    const parents = this.#dst.fs.readdirSync('/sys/class/mdev_bus');
+    const offering = parents.find((p) =>
+      this.#dst.fs.existsSync(`/sys/class/mdev_bus/${p}/mdev_supported_types/${type}`),
+    );
+    return offering ?? parents[0] ?? '';
+  }
+
+  #transfer(verdict: Verdict): void {
+    const o = this.#o;
+    const acc = this.#acc;
+    const srcUuid = this.#req.from.uuid.toLowerCase();
+    acc.enter('setup');
+    const aggregate = this.#sourceAggregate(srcUuid);
+    const created = this.#createTarget(srcUuid, verdict.sourceType, aggregate);
+    const src = must(open(this.#src, srcUuid), 'open source VFIO device');
+    const dst = must(open(this.#dst, created.uuid), 'open target VFIO device');
+    this.#srcDevice = src;
+    this.#dstDevice = dst;
+    const flags = must(src.getMigrationFlags(), 'source VFIO_DEVICE_FEATURE_MIGRATION');
+    must(dst.getMigrationFlags(), 'target VFIO_DEVICE_FEATURE_MIGRATION');
+    this.#digestBefore = src.driver.stateDigest();
+
+    const loader = new TargetLoader(
+      {
+        host: this.#dst.name,
+        fs: this.#dst.fs,
+        uuid: created.uuid,
+        type: verdict.sourceType,
+        aggregate,
+        device: dst,
+        attribute: verdict.attribute,
+      },
+      acc,
+      o,
+    );
+    const link = new Link(loader, acc, {
+      bandwidth: o.bandwidth,
+      maxFrameSize: o.maxFrameSize,
+      ...(this.#req.options?.wire ? { wire: this.#req.options.wire } : {}),
+    });
+    this.#link = link;
+    const writer = new StreamWriter(link.send, { maxFrameSize: o.maxFrameSize });
+    const section: VfioSection = {
+      sectionId: 1,
+      host: this.#src.name,
+      instanceId: 0,
+      device: {
+        uuid: srcUuid,
+        mdevType: verdict.sourceType,
+        migrationVersion: verdict.token ?? null,
+        createParams: { aggregate },
+      },
+    };
+    writer.write({ kind: 'header', version: STREAM_VERSION });
+    writer.write({
+      kind: 'configuration',
+      host: this.#src.name,
+      seed: this.#world.seed,
+      capabilities: (flags & MIG_FLAG.PRE_COPY) !== 0 ? ['switchover-ack'] : [],
+    });
+
+    // save_setup: a PRE_COPY device enters PRE_COPY and gets its data fd (qemu.md §2.2).
+    const precopy = (flags & MIG_FLAG.PRE_COPY) !== 0;
+    let file: MigrationDataFile | undefined;
+    if (precopy) file = setState(acc, o.ioctlNs, 'source', src, MIG_STATE.PRE_COPY);
+    writeSetup(writer, section);
+    link.settle();
+    acc.emit('setup-sent', undefined, link.bytes);
+
+    if (precopy && file !== undefined) {
+      acc.enter('precopy');
+      this.#precopy(writer, link, src, file);
+    }
+
+    // Switchover: the vCPUs stop (P2P quiesce first when supported), then stop-copy drains.
+    acc.enter('stopcopy');
+    this.#downtimeStart = acc.clock.now;
+    acc.emit('switchover', this.#converged ? 'converged' : precopy ? 'iterations exhausted' : 'no pre-copy');
+    if (precopy) {
+      if (flags & MIG_FLAG.P2P) setState(acc, o.ioctlNs, 'source', src, MIG_STATE.PRE_COPY_P2P);
+      setState(acc, o.ioctlNs, 'source', src, MIG_STATE.STOP_COPY);
+    } else {
+      setState(acc, o.ioctlNs, 'source', src, MIG_STATE.STOP);
+      file = setState(acc, o.ioctlNs, 'source', src, MIG_STATE.STOP_COPY);
+    }
+    if (file === undefined) throw new MigrationAbort('source gave no saving data fd');
+    this.#digestAtStop = src.driver.stateDigest();
+    writeComplete(writer, section.sectionId, this.#chunks(file, link, undefined));
+    writeConfigState(
+      writer,
+      section,
+      new TextEncoder().encode(configBlobText(verdict.sourceType, aggregate)),
+    );
+    writer.write({ kind: 'eof' });
+    link.finish();
+    acc.emit('stream-eof', undefined, link.bytes);
+    if (!loader.done) throw new MigrationAbort('target did not see the end of the stream');
+
+    // Destination: RESUMING -> STOP completes the load; the vCPUs start (P2P first).
+    acc.enter('resume');
+    setState(acc, o.ioctlNs, 'target', dst, MIG_STATE.RUNNING);
+    this.#targetDigest = dst.driver.stateDigest();
+    this.#downtimeNs = acc.clock.now - this.#downtimeStart;
+    acc.emit('target-running', `downtime ${(this.#downtimeNs / 1e6).toFixed(3)} ms`);
+    if (this.#targetDigest !== this.#digestAtStop) {
+      throw new MigrationAbort(
+        `target state digest ${this.#targetDigest} differs from the source's ${this.#digestAtStop}`,
+      );
+    }
+
+    // save_cleanup after completion (not in the downtime): STOP_COPY -> STOP; then the source goes.
+    acc.enter('cleanup');
+    setState(acc, o.ioctlNs, 'source', src, MIG_STATE.STOP);
+    if (!o.keepSource) {
+      this.#writeAttr(
+        this.#src,
+        `/sys/bus/mdev/devices/${srcUuid}/remove`,
+        '1',
+        'remove the source instance',
+      );
+      acc.emit('source-removed', srcUuid);
+    }
+  }
+
+  /** QEMU's iterate loop: send what is pending until it fits the downtime budget (qemu.md §4). */
+  #precopy(writer: StreamWriter, link: Link, src: VfioMigrationDevice, file: MigrationDataFile): void {
+    const o = this.#o;
+    const acc = this.#acc;
+    const threshold = (o.bandwidth * o.downtimeLimitNs) / 1e9;
+    const throttle = o.autoConverge ? guestThrottle(src) : undefined;
+    let highDirty = 0;
+    let initDataSent = false;
+    for (;;) {
+      acc.spend(2 * o.ioctlNs);
+      const info = must(file.precopyInfo(), 'VFIO_MIG_GET_PRECOPY_INFO');
+      const exact = must(src.getDataSize(), 'VFIO_DEVICE_FEATURE_MIG_DATA_SIZE');
+      if (info.initialBytes === 0 && exact <= threshold) {
+        this.#converged = true;
+        return;
+      }
+      if (this.#iterations >= o.maxIterations) return;
+      this.#iterations++;
+      const before = link.bytes;
+      const budget = info.initialBytes + info.dirtyBytes;
+      const sendInit: boolean = !initDataSent && info.initialBytes > 0 && info.initialBytes <= budget;
+      writeIterate(writer, 1, this.#chunks(file, link, budget), sendInit);
+      initDataSent ||= sendInit;
+      link.settle();
+      const sent = link.bytes - before;
+      acc.emit(
+        'precopy-iteration',
+        `#${this.#iterations} pending ${budget} B, device stop-copy ${exact} B`,
+        sent,
+      );
+      if (throttle !== undefined) {
+        const dirtied = must(file.precopyInfo(), 'VFIO_MIG_GET_PRECOPY_INFO').dirtyBytes;
+        highDirty = dirtied > sent * THROTTLE_TRIGGER ? highDirty + 1 : 0;
+        if (highDirty >= 2) {
+          this.#throttle =
+            this.#throttle === 0
+              ? THROTTLE_INITIAL
+              : Math.min(THROTTLE_MAX, this.#throttle + THROTTLE_INCREMENT);
+          throttle(this.#throttle);
+          acc.emit('auto-converge', `guest throttled to ${Math.round(this.#throttle * 100)} %`);
+          highDirty = 0;
+        }
+      }
+    }
+  }
+
+  /** Data fd reads of ≤ chunkBytes until `budget` bytes, a temporary end (ENOMSG / 0) or EOF. */
+  *#chunks(file: MigrationDataFile, link: Link, budget: number | undefined): Generator<Uint8Array> {
+    let sent = 0;
+    for (;;) {
+      link.settle();
+      if (budget !== undefined && sent >= budget) return;
+      const chunk = file.read(this.#o.chunkBytes);
+      if ('errno' in chunk) {
+        if (chunk.errno === 'ENOMSG' && budget !== undefined) return;
+        throw new MigrationAbort(
+          `source data fd read: ${chunk.errno}${chunk.reason ? ` (${chunk.reason})` : ''}`,
+        );
+      }
+      if (chunk.length === 0) return;
+      sent += chunk.length;
+      yield chunk;
+    }
+  }
+
+  /** The source's create parameters, read the way userspace can: `aggregated_instances`. */
+  #sourceAggregate(uuid: string): number {
+    const path = `/sys/bus/mdev/devices/${uuid}/aggregated_instances`;
+    if (!this.#src.fs.existsSync(path)) return 1;
+    this.#acc.spend(this.#o.sysfsOpNs);
+    const n = Number.parseInt(this.#src.fs.readFileSync(path, 'latin1'), 10);
+    return Number.isInteger(n) && n > 0 ? n : 1;
+  }
+
+  /** Creates the target with the same type and parameters, keeping the UUID when it is free. */
+  #createTarget(uuid: string, type: string, aggregate: number): Created {
+    const create = `/sys/class/mdev_bus/${this.#targetParent}/mdev_supported_types/${type}/create`;
+    const param = aggregate > 1 ? `,aggregate=${aggregate}` : '';
+    let chosen = uuid;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.#acc.spend(this.#o.sysfsOpNs);
+        this.#dst.fs.writeFileSync(create, `${chosen}${param}`);
+        break;
+      } catch (error) {
+        const errno = errnoOf(error);
+        if (errno === 'EEXIST' && attempt < 3) {
+          chosen = randomUuid(this.#world.rng.fork(`migrate:${uuid}:${attempt}`));
+          continue;
+        }
+        throw new MigrationAbort(
+          `creating the target ${type} on ${this.#dst.name}:${this.#targetParent} failed: ${errno}`,
+        );
+      }
+    }
+    this.#created = { host: this.#dst, parent: this.#targetParent, uuid: chosen };
+    this.#acc.emit('target-created', `${this.#dst.name}:${chosen}`);
+    return this.#created;
+  }
+
+  #writeAttr(host: Host, path: string, value: string, what: string): void {
+    this.#acc.spend(this.#o.sysfsOpNs);
+    try {
+      host.fs.writeFileSync(path, value);
+    } catch (error) {
+      throw new MigrationAbort(`${what}: ${errnoOf(error)}`);
+    }
+  }
+
+  /**
+   * QEMU's failure path (qemu.md §2.3): the source device goes back to RUNNING (reset if that
+   * fails); the target, which may sit in RESUMING, is reset and its instance removed, which gives
+   * its capacity back. Never cancellable, never throws.
+   */
+  #rollback(why: string): void {
+    const acc = this.#acc;
+    acc.stopCancellation();
+    acc.enter('rollback');
+    this.#link?.settle();
+    if (this.#downtimeStart !== undefined) this.#downtimeNs = acc.clock.now - this.#downtimeStart;
+    acc.emit('rollback', why);
+    const src = this.#srcDevice;
+    if (src !== undefined && stateOf(src) !== MIG_STATE.RUNNING) {
+      acc.spend(this.#o.ioctlNs);
+      const reply = src.setState(MIG_STATE.RUNNING);
+      if ('errno' in reply) src.reset();
+      acc.emit('source-state', 'RUNNING');
+    }
+    if (this.#created !== undefined) {
+      this.#dstDevice?.reset();
+      try {
+        this.#writeAttr(
+          this.#created.host,
+          `/sys/bus/mdev/devices/${this.#created.uuid}/remove`,
+          '1',
+          'remove target',
+        );
+        acc.emit('target-removed', this.#created.uuid);
+      } catch (error) {
+        acc.emit('target-remove-failed', error instanceof Error ? error.message : String(error));
+      }
+    }
+  }
+
+  #result(outcome: MigrationResult['outcome'], reason: string): MigrationResult {
+    const acc = this.#acc;
+    acc.emit(outcome, reason);
+    const phases = acc.stats();
+    const totalNs = acc.clock.now - acc.startedAt;
+    const handshakeNs = phases.handshake.ns;
+    const verdict = this.#verdict as Verdict;
+    const srcDevice = this.#srcDevice ?? tryOpen(this.#src, this.#req.from.uuid);
+    const after = srcDevice?.driver.stateDigest() ?? '';
+    return {
+      outcome,
+      reason,
+      verdict,
+      source: { host: this.#src.name, uuid: this.#req.from.uuid.toLowerCase() },
+      target: {
+        host: this.#dst.name,
+        parent: this.#targetParent,
+        ...(this.#created && outcome === 'completed' ? { uuid: this.#created.uuid } : {}),
+      },
+      totalNs,
+      downtimeNs: this.#downtimeNs,
+      handshakeNs,
+      handshakeShare: totalNs > 0 ? handshakeNs / totalNs : 0,
+      phases,
+      iterations: this.#iterations,
+      converged: this.#converged,
+      throttle: this.#throttle,
+      bytesTotal: this.#link?.bytes ?? 0,
+      sourceDigest: {
+        before: this.#digestBefore || after,
+        ...(this.#digestAtStop === undefined ? {} : { atStop: this.#digestAtStop }),
+        after,
+      },
+      ...(this.#targetDigest === undefined || outcome !== 'completed'
+        ? {}
+        : { targetDigest: this.#targetDigest }),
+      events: acc.events,
+    };
+  }
+}
+
+function open(host: Host, uuid: string): VfioMigrationDevice | Errno {
+  try {
+    return host.vfio.open(uuid);
+  } catch (error) {
+    return fail(
+      errnoOf(error) === 'ENOTTY' ? 'ENOTTY' : 'ENOENT',
+      error instanceof Error ? error.message : String(error),
+    );
+  }
+}
+
+function tryOpen(host: Host, uuid: string): VfioMigrationDevice | undefined {
+  const device = open(host, uuid);
+  return 'errno' in device ? undefined : device;
+}

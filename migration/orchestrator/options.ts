@@ -1,0 +1,98 @@
+import { MdevsimError } from '../../core/errors.ts';
+import type { MigrationEvent } from './events.ts';
+
+/**
+ * Knobs of one migration. Defaults follow QEMU (qemu.md §4): downtime-limit 300 ms, max-bandwidth
+ * 128 MiB/s, auto-converge off with cpu-throttle-initial 20 %, -increment 10 %, max 99 % and
+ * throttle-trigger-threshold 50 %. Costs of the operations around the transfer are parameters of
+ * the model (performance.md §B.4–§B.5), all on the virtual clock.
+ */
+export interface MigrateOptions {
+  /** QEMU `downtime-limit`, milliseconds. */
+  readonly downtimeLimitMs?: number;
+  /** QEMU `max-bandwidth`, bytes per second, used for pre-copy and stop-copy alike. */
+  readonly bandwidth?: number;
+  /** Pre-copy iterations before a forced switchover (QEMU itself iterates forever). */
+  readonly maxIterations?: number;
+  /** QEMU's auto-converge capability: throttle the guest when it dirties faster than we send. */
+  readonly autoConverge?: boolean;
+  /** Keep the source instance (stopped) instead of removing it after success. */
+  readonly keepSource?: boolean;
+  /** Host-to-host round trip, milliseconds (the handshake's read and write are on two hosts). */
+  readonly rttMs?: number;
+  /** Cost of one sysfs access (open + read/write + close), microseconds. */
+  readonly sysfsOpUs?: number;
+  /** Cost of one VFIO feature ioctl, microseconds. */
+  readonly ioctlUs?: number;
+  /** Largest chunk read from the data fd: QEMU's VFIO_MIG_DEFAULT_DATA_BUFFER_SIZE, 1 MiB. */
+  readonly chunkBytes?: number;
+  /** Largest stream frame either end accepts. */
+  readonly maxFrameSize?: number;
+  /** The handshake mode (`type`: the seed's algorithm; `instance`: v5 device node). */
+  readonly handshakeMode?: 'type' | 'instance';
+  /** Called for every event; returning true cancels the migration at that point. */
+  readonly cancel?: (event: MigrationEvent) => boolean;
+  /** Every stream chunk on its way to the target; may return a replacement (fault injection). */
+  readonly wire?: (chunk: Uint8Array, offset: number) => Uint8Array;
+  /** Called with each event before the cancel check (tests use it to change the world mid-way). */
+  readonly onEvent?: (event: MigrationEvent) => void;
+}
+
+export interface ResolvedOptions {
+  readonly downtimeLimitNs: number;
+  readonly bandwidth: number;
+  readonly maxIterations: number;
+  readonly autoConverge: boolean;
+  readonly keepSource: boolean;
+  readonly rttNs: number;
+  readonly sysfsOpNs: number;
+  readonly ioctlNs: number;
+  readonly chunkBytes: number;
+  readonly maxFrameSize: number;
+  readonly handshakeMode: 'type' | 'instance';
+}
+
+export const MIB = 1024 * 1024;
+
+/** A bad option names itself; nothing has happened yet when this is thrown. */
+export class MigrateOptionsError extends MdevsimError {
+  override readonly name = 'MigrateOptionsError';
+  constructor(message: string) {
+    super('bad-option', message);
+  }
+}
+
+export function resolveOptions(o: MigrateOptions): ResolvedOptions {
+  const positive = (
+    name: string,
+    value: number | undefined,
+    fallback: number,
+    max = Number.MAX_SAFE_INTEGER,
+  ) => {
+    const v = value ?? fallback;
+    if (!Number.isFinite(v) || v <= 0 || v > max)
+      throw new MigrateOptionsError(`${name} must be > 0 and ≤ ${max}, got ${value}`);
+    return v;
+  };
+  const nonNegative = (name: string, value: number | undefined, fallback: number) => {
+    const v = value ?? fallback;
+    if (!Number.isFinite(v) || v < 0) throw new MigrateOptionsError(`${name} must be ≥ 0, got ${value}`);
+    return v;
+  };
+  const maxIterations = positive('maxIterations', o.maxIterations, 30, 1_000_000);
+  if (!Number.isInteger(maxIterations)) throw new MigrateOptionsError('maxIterations must be an integer');
+  const chunkBytes = positive('chunkBytes', o.chunkBytes, MIB, 64 * MIB);
+  return {
+    downtimeLimitNs: positive('downtimeLimitMs', o.downtimeLimitMs, 300, 2_000_000) * 1e6,
+    bandwidth: positive('bandwidth', o.bandwidth, 128 * MIB),
+    maxIterations,
+    autoConverge: o.autoConverge ?? false,
+    keepSource: o.keepSource ?? false,
+    rttNs: nonNegative('rttMs', o.rttMs, 0.2) * 1e6,
+    sysfsOpNs: nonNegative('sysfsOpUs', o.sysfsOpUs, 10) * 1e3,
+    ioctlNs: nonNegative('ioctlUs', o.ioctlUs, 5) * 1e3,
+    chunkBytes: Math.floor(chunkBytes),
+    maxFrameSize: positive('maxFrameSize', o.maxFrameSize, 16 * MIB + 64 * 1024, 1024 * MIB),
+    handshakeMode: o.handshakeMode ?? 'type',
+  };
+}
