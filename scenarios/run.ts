@@ -10,6 +10,7 @@ import { type Action, ActionsSchema } from './actions-schema.ts';
 import { loadScenario } from './load.ts';
 import { parseScenarioText } from './parse-source.ts';
 import { type CheckSection, runCheck } from './run-check.ts';
+import { formatMigrateSection, type MigrateSection, runMigrate } from './run-migrate.ts';
 import { formatDocPath, ScenarioError } from './scenario-error.ts';
 
 export const DEFAULT_SCENARIO = fileURLToPath(new URL('./default.yaml', import.meta.url));
@@ -26,7 +27,7 @@ export interface PolicySection {
   readonly report: PolicyReport;
 }
 
-export type Section = CheckSection | MatrixSection | PolicySection;
+export type Section = CheckSection | MatrixSection | PolicySection | MigrateSection;
 
 export interface RunReport {
   readonly seed: number;
@@ -71,7 +72,7 @@ async function runAction(world: World, action: Action, index: number): Promise<S
     });
     return { kind: 'policy', title: p.title ?? `policy check: ${p.target}`, report };
   }
-  throw new ScenarioError([{ path: `actions[${index}]`, message: 'migrations need the migration runner' }]);
+  return runMigrate(world, action.migrate, index);
 }
 
 export function formatRunReport(report: RunReport): string {
@@ -82,6 +83,8 @@ export function formatRunReport(report: RunReport): string {
       const v = section.verdict;
       out.push(...section.transcript.map((l) => `  ${l}`));
       out.push(`  verdict: ${v.verdict} (step ${v.step}${v.errno ? `, ${v.errno}` : ''}): ${v.reason}`);
+    } else if (section.kind === 'migrate') {
+      out.push(...formatMigrateSection(section).map((l) => `  ${l}`));
     } else if (section.kind === 'matrix') {
       out.push(
         ...matrixTable(section.cells)
