@@ -88,27 +88,38 @@ export class VirtualClock {
     let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      const up = heap[parent] as ScheduledEvent;
+      if (!before(event, up)) break;
+      heap[i] = up;
       i = parent;
     }
+    heap[i] = event;
   }
 
   #pop(): void {
     const heap = this.#heap;
     const last = heap.pop();
     if (last === undefined || heap.length === 0) return;
-    heap[0] = last;
+    // Sift `last` down from the root into its place.
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
-      let m = i;
-      if (l < heap.length && before(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && before(heap[r]!, heap[m]!)) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
+      let m: ScheduledEvent = last;
+      let at = i;
+      const left = heap[l];
+      const right = heap[r];
+      if (left !== undefined && before(left, m)) {
+        m = left;
+        at = l;
+      }
+      if (right !== undefined && before(right, m)) {
+        m = right;
+        at = r;
+      }
+      heap[i] = m;
+      if (at === i) return;
+      i = at;
     }
   }
 }

@@ -4,20 +4,28 @@
  * scenario seed; nothing reads Math.random, so the same seed gives the same trace.
  */
 export class Rng {
-  readonly #s = new Uint32Array(4);
+  // xoshiro128** state words (kept as four fields: cheaper than a typed array and index checks).
+  #a = 0;
+  #b = 0;
+  #c = 0;
+  #d = 0;
   readonly seed: number;
 
   constructor(seed: number) {
     this.seed = seed >>> 0;
     let x = this.seed;
-    for (let i = 0; i < 4; i++) {
+    const next = () => {
       x = (x + 0x9e3779b9) >>> 0;
       let z = x;
       z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      this.#s[i] = (z ^ (z >>> 16)) >>> 0;
-    }
-    if ((this.#s[0]! | this.#s[1]! | this.#s[2]! | this.#s[3]!) === 0) this.#s[0] = 1;
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.#a = next();
+    this.#b = next();
+    this.#c = next();
+    this.#d = next();
+    if ((this.#a | this.#b | this.#c | this.#d) === 0) this.#a = 1;
   }
 
   /** An independent stream named by `label`, so adding draws in one place never shifts another. */
@@ -26,15 +34,14 @@ export class Rng {
   }
 
   nextU32(): number {
-    const s = this.#s;
-    const result = Math.imul(rotl(Math.imul(s[1]!, 5) >>> 0, 7), 9) >>> 0;
-    const t = (s[1]! << 9) >>> 0;
-    s[2] = (s[2]! ^ s[0]!) >>> 0;
-    s[3] = (s[3]! ^ s[1]!) >>> 0;
-    s[1] = (s[1]! ^ s[2]!) >>> 0;
-    s[0] = (s[0]! ^ s[3]!) >>> 0;
-    s[2] = (s[2]! ^ t) >>> 0;
-    s[3] = rotl(s[3]!, 11);
+    const result = Math.imul(rotl(Math.imul(this.#b, 5) >>> 0, 7), 9) >>> 0;
+    const t = (this.#b << 9) >>> 0;
+    this.#c = (this.#c ^ this.#a) >>> 0;
+    this.#d = (this.#d ^ this.#b) >>> 0;
+    this.#b = (this.#b ^ this.#c) >>> 0;
+    this.#a = (this.#a ^ this.#d) >>> 0;
+    this.#c = (this.#c ^ t) >>> 0;
+    this.#d = rotl(this.#d, 11);
     return result;
   }
 

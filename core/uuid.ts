@@ -53,7 +53,7 @@ export function canonicalUuid(text: string): string | undefined {
 /** A random (version 4, RFC 4122 variant) UUID drawn from a seeded Rng, like `uuidgen -r`. */
 export function randomUuid(rng: Rng): string {
   const bytes = rng.bytes(16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   return formatUuid(bytes);
 }

@@ -1,4 +1,4 @@
-import { isErrno } from '../core/result.ts';
+import { fail, isErrno } from '../core/result.ts';
 import { type Attribute, cString } from './attribute.ts';
 import { kstrtoull } from './kstrto.ts';
 import type { MdevCore } from './mdev-core.ts';
@@ -36,7 +36,7 @@ export function coreDeviceAttributes(core: MdevCore): Attribute<MdevDevice>[] {
       name: 'remove',
       store: (device, buf) => {
         const value = kstrtoull(cString(buf), 0, 64);
-        if (isErrno(value)) return value;
+        if (isErrno(value)) return fail('EINVAL', value.reason); // kstrtoul() < 0 → -EINVAL, ERANGE too
         if (value === 0n) return buf.length;
         const removed = core.remove(device.uuid);
         return removed === true ? buf.length : removed;

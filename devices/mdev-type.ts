@@ -28,19 +28,13 @@ export class MdevType {
   get availableInstances(): number {
     const parent = this.parent;
     const capacity = parent.capacity;
-    switch (capacity.kind) {
-      case 'pool':
-        return Math.floor(parent.free / this.spec.units);
-      case 'core':
-        return parent.free;
-      case 'per-type': {
-        if (capacity.homogeneous) {
-          for (const other of parent.types.values()) if (other !== this && other.devices.size > 0) return 0;
-        }
-        let used = 0;
-        for (const d of this.devices.values()) used += d.params.aggregate;
-        return Math.max(0, this.spec.units - used);
-      }
+    if (capacity.kind === 'pool') return Math.floor(parent.free / this.spec.units);
+    if (capacity.kind === 'core') return parent.free;
+    if (capacity.homogeneous) {
+      for (const other of parent.types.values()) if (other !== this && other.devices.size > 0) return 0;
     }
+    let used = 0;
+    for (const d of this.devices.values()) used += d.params.aggregate;
+    return Math.max(0, this.spec.units - used);
   }
 }

@@ -45,10 +45,12 @@ export const InstanceSchema = z.strictObject({
   aggregate: z.number().int().min(1).optional(),
 });
 
-export const WorldSchema = z.looseObject({
+/** A world document. `actions` belongs to the runner (actions-schema.ts), validated there. */
+export const WorldSchema = z.strictObject({
   seed: z.number().int().min(0).max(0xffffffff).default(0),
   hosts: z.array(HostSchema).min(1),
   instances: z.array(InstanceSchema).default([]),
+  actions: z.array(z.unknown()).optional(),
 });
 
 export type WorldDocument = z.infer<typeof WorldSchema>;

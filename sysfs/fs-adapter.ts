@@ -4,6 +4,12 @@ import type { SysfsApi } from './api.ts';
 import { SysfsDirent, SysfsStats } from './fs-stats.ts';
 
 type Encoding = BufferEncoding;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is for 7-bit ASCII
+const ASCII = /^[\x00-\x7f]*$/;
+const ASCII_ENCODINGS: ReadonlySet<string> = new Set(['utf8', 'utf-8', 'latin1', 'binary', 'ascii']);
+/** A write longer than a page is cut by kernfs; the general loop below handles it. */
+const PAGE = 4096;
 type ReadOptions = Encoding | { encoding?: Encoding | null; flag?: string } | null | undefined;
 type WriteData = string | Uint8Array;
 type PathLike = string | URL;
@@ -38,6 +44,11 @@ export class SysfsFs {
   readFileSync(path: PathLike, options?: ReadOptions): string | Buffer {
     const text = this.#sysfs.read(toPath(path));
     const encoding = encodingOf(options);
+    // The path API returns one char per byte: latin1, and ASCII under any ASCII-compatible
+    // encoding, need no Buffer round trip (the common case, and the handshake's hot path).
+    if (encoding === 'latin1' || encoding === 'binary') return text;
+    if ((encoding === 'utf8' || encoding === 'utf-8' || encoding === 'ascii') && ASCII.test(text))
+      return text;
     const bytes = Buffer.from(text, 'latin1');
     return encoding === undefined ? bytes : bytes.toString(encoding);
   }
@@ -45,8 +56,18 @@ export class SysfsFs {
   writeFileSync(path: PathLike, data: WriteData, options?: Encoding | { encoding?: Encoding | null }): void {
     const p = toPath(path);
     const encoding = encodingOf(options) ?? 'utf8';
-    const bytes = typeof data === 'string' ? Buffer.from(data, encoding) : data;
     this.#checkCreatable(p);
+    if (
+      typeof data === 'string' &&
+      data.length <= PAGE &&
+      ASCII.test(data) &&
+      ASCII_ENCODINGS.has(encoding)
+    ) {
+      // One write(2) carries it all: no Buffer needed (the path API takes ASCII text as is).
+      this.#sysfs.write(p, data);
+      return;
+    }
+    const bytes = typeof data === 'string' ? Buffer.from(data, encoding) : data;
     let offset = 0;
     do {
       const written = this.#sysfs.write(p, bytes.subarray(offset));
@@ -65,7 +86,7 @@ export class SysfsFs {
     const p = toPath(path);
     const names = this.#sysfs.readdir(p);
     if (typeof options !== 'object' || !options.withFileTypes) return names;
-    return names.map((name) => new SysfsDirent(name, p, this.#sysfs.lstat(posix.join(p, name)).kind));
+    return names.map((name) => new SysfsDirent(name, p, this.#sysfs.lstat(`${p}/${name}`).kind));
   }
 
   realpathSync(path: PathLike): string {

@@ -67,9 +67,9 @@ export function attributeEntries<C>(attrs: readonly Attribute<C>[], ctx: C): [st
     if (attr.group === undefined) {
       entries.push([attr.name, () => fileNode(attr, ctx)]);
     } else {
-      let group = groups.get(attr.group);
-      if (group === undefined) groups.set(attr.group, (group = []));
-      group.push(attr);
+      const group = groups.get(attr.group);
+      if (group === undefined) groups.set(attr.group, [attr]);
+      else group.push(attr);
     }
   }
   for (const [name, members] of groups) {

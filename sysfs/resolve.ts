@@ -29,6 +29,7 @@ export function resolvePath(root: DirNode, path: string, followFinal: boolean): 
   // Consume from the front; link targets are spliced in where the link stood.
   for (let i = 0; i < pending.length; i++) {
     const name = pending[i] as string;
+    if ((name === '.' || name === '..') && nodes[nodes.length - 1]?.kind !== 'dir') return 'ENOTDIR';
     if (name === '' || name === '.') continue;
     if (name === '..') {
       if (names.length > 0) {

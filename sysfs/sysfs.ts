@@ -22,14 +22,19 @@ export class Sysfs implements SysfsApi {
   readonly core: MdevCore;
   readonly bus = new EventBus<SysfsEvents>();
   readonly #root: DirNode;
-  readonly #cache = new Map<string, Resolved>();
+  /** Path → resolution (or errno), following the final link / not; cleared on topology change. */
+  readonly #follow = new Map<string, Resolved | ErrnoCode>();
+  readonly #noFollow = new Map<string, Resolved | ErrnoCode>();
   readonly #inodes = new Map<string, number>();
 
   constructor(core: MdevCore) {
     this.core = core;
     const sys = sysfsRoot(core);
     this.#root = { kind: 'dir', list: () => ['sys'], child: (n) => (n === 'sys' ? sys : undefined) };
-    const invalidate = () => this.#cache.clear();
+    const invalidate = () => {
+      this.#follow.clear();
+      this.#noFollow.clear();
+    };
     core.bus.on('mdev:created', invalidate);
     core.bus.on('mdev:removed', invalidate);
     core.bus.on('mdev:parent-registered', invalidate);
@@ -107,20 +112,18 @@ export class Sysfs implements SysfsApi {
 
   #file(path: string, op: 'read' | 'write'): FileNode {
     const found = this.#resolve(path, true, 'open', op);
-    if (found.node.kind === 'dir') this.#fail('EISDIR', op, op, path);
+    if (found.node.kind === 'dir') this.#fail('EISDIR', op === 'write' ? 'open' : 'read', op, path);
     return found.node as FileNode;
   }
 
   #lookup(path: string, follow: boolean): Resolved | ErrnoCode {
-    if (follow) {
-      const hit = this.#cache.get(path);
-      if (hit !== undefined) return hit;
-    }
+    const cache = follow ? this.#follow : this.#noFollow;
+    const hit = cache.get(path);
+    if (hit !== undefined) return hit;
     const found = resolvePath(this.#root, path, follow);
-    if (follow && !isCode(found)) {
-      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
-      this.#cache.set(path, found);
-    }
+    // Bounded: hostile callers may probe endless distinct paths.
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(path, found);
     return found;
   }
 
@@ -133,7 +136,10 @@ export class Sysfs implements SysfsApi {
   #stat(found: Resolved): SysfsStat {
     const key = found.canonical.join('/');
     let ino = this.#inodes.get(key);
-    if (ino === undefined) this.#inodes.set(key, (ino = this.#inodes.size + 2));
+    if (ino === undefined) {
+      ino = this.#inodes.size + 2;
+      this.#inodes.set(key, ino);
+    }
     const node = found.node;
     switch (node.kind) {
       case 'dir':
@@ -203,7 +209,6 @@ export function checkOpen(node: SysfsNode, mode: OpenMode, fail: (code: ErrnoCod
 /** One char per byte, so lengths are byte counts and any bytes survive (non-UTF-8 included). */
 function toLatin1(data: string | Uint8Array): string {
   if (typeof data === 'string') {
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII fast path test
     return /^[\x00-\x7f]*$/.test(data) ? data : Buffer.from(data, 'utf8').toString('latin1');
   }
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');

@@ -19,6 +19,7 @@ import {
  * (kernel.md §1.1). Links carry the kernel's relative targets so `readlink` matches a real host.
  */
 export function sysfsRoot(core: MdevCore): DirNode {
+  const index = new DevicesIndex(core);
   const pciParents = () => new Map([...core.parents].filter(([, p]) => p.config.location.bus === 'pci'));
   return staticDir([
     [
@@ -60,7 +61,7 @@ export function sysfsRoot(core: MdevCore): DirNode {
           ],
         ]),
     ],
-    ['devices', () => devicesDir(core, [])],
+    ['devices', () => devicesDir(core, [], index)],
   ]);
 }
 
@@ -72,22 +73,52 @@ function deviceDirPath(device: MdevDevice): string[] {
   return [...parentDevicePath(device.parent.config.location), device.uuid];
 }
 
-/** /sys/devices/...: the intermediate directories down to each parent, then the parent itself. */
-function devicesDir(core: MdevCore, prefix: readonly string[]): DirNode {
-  const depth = prefix.length + 1;
-  const names = () => {
-    const out = new Map<string, Parent | null>();
-    for (const parent of core.parents.values()) {
-      const path = parentDevicePath(parent.config.location);
-      if (!prefix.every((c, i) => path[i + 1] === c) || path.length <= depth) continue;
-      const name = path[depth] as string;
-      out.set(name, path.length === depth + 1 ? parent : (out.get(name) ?? null));
-    }
-    return out;
-  };
-  return mapDir(names, (parent, name) =>
-    parent === null ? devicesDir(core, [...prefix, name]) : parentDir(parent),
+/**
+ * /sys/devices/...: the intermediate directories down to each parent, then the parent itself.
+ * The directory entries are indexed by path prefix once per parent-set change, so a lookup does
+ * not scan every parent (fleet-sized hosts have thousands).
+ */
+function devicesDir(core: MdevCore, prefix: readonly string[], index: DevicesIndex): DirNode {
+  const key = prefix.join('/');
+  return mapDir(
+    () => index.entries(core).get(key) ?? new Map<string, Parent | null>(),
+    (parent, name) => (parent === null ? devicesDir(core, [...prefix, name], index) : parentDir(parent)),
   );
+}
+
+/** Prefix under /sys/devices → its entries (a parent, or null for an intermediate directory). */
+class DevicesIndex {
+  #entries: Map<string, Map<string, Parent | null>> | undefined;
+
+  constructor(core: MdevCore) {
+    const drop = () => {
+      this.#entries = undefined;
+    };
+    core.bus.on('mdev:parent-registered', drop);
+    core.bus.on('mdev:parent-unregistered', drop);
+  }
+
+  entries(core: MdevCore): Map<string, Map<string, Parent | null>> {
+    if (this.#entries !== undefined) return this.#entries;
+    const entries = new Map<string, Map<string, Parent | null>>();
+    for (const parent of core.parents.values()) {
+      const path = parentDevicePath(parent.config.location).slice(1);
+      for (let depth = 0; depth < path.length; depth++) {
+        const key = path.slice(0, depth).join('/');
+        let dir = entries.get(key);
+        if (dir === undefined) {
+          dir = new Map();
+          entries.set(key, dir);
+        }
+        const name = path[depth] as string;
+        const isParent = depth === path.length - 1;
+        if (isParent) dir.set(name, parent);
+        else if (!dir.has(name)) dir.set(name, null);
+      }
+    }
+    this.#entries = entries;
+    return entries;
+  }
 }
 
 function parentDir(parent: Parent): DirNode {

@@ -1,5 +1,5 @@
-import { canonicalUuid } from '../core/uuid.ts';
 import { SysError } from '../core/sys-error.ts';
+import { canonicalUuid } from '../core/uuid.ts';
 import type { MdevCore } from '../devices/mdev-core.ts';
 import type { VfioMigrationDevice } from '../devices/vfio/vfio-device.ts';
 
@@ -22,7 +22,8 @@ export class VfioUapi {
     const canonical = canonicalUuid(uuid);
     const device = canonical === undefined ? undefined : this.#core.devices.get(canonical);
     if (device === undefined) throw new SysError('ENOENT', 'open', path);
-    if (device.vfio === undefined) throw new SysError('ENOTTY', 'ioctl', path, 'device has no migration support');
+    if (device.vfio === undefined)
+      throw new SysError('ENOTTY', 'ioctl', path, 'device has no migration support');
     return device.vfio;
   }
 }

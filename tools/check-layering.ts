@@ -26,7 +26,8 @@ function* sourceFiles(dir: string): Generator<string> {
   }
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
 const violations: string[] = [];
 let checked = 0;
@@ -41,11 +42,14 @@ for (const room of ROOMS) {
       const targetRoom = roomOf(target);
       if (targetRoom === undefined) {
         const top = relative(root, target).split('/')[0];
-        if (top !== 'package.json') violations.push(`${relative(root, file)} imports ${spec}: outside the library rooms`);
+        if (top !== 'package.json')
+          violations.push(`${relative(root, file)} imports ${spec}: outside the library rooms`);
         continue;
       }
       if (ROOMS.indexOf(targetRoom) > ROOMS.indexOf(room)) {
-        violations.push(`${relative(root, file)} (${room}) imports ${spec} (${targetRoom}): imports must go down`);
+        violations.push(
+          `${relative(root, file)} (${room}) imports ${spec} (${targetRoom}): imports must go down`,
+        );
       }
     }
   }

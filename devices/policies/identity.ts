@@ -11,6 +11,24 @@ import { parseVersion } from './version.ts';
  * Facts that cannot be printed that way make the type not migratable: ENODEV (kernel.md §2.3 "Read").
  */
 export function identityOf(facts: VersionFacts, revision: Revision): string | Errno {
+  // Pure in (facts, revision); drivers hand out one frozen facts object per type, so the string
+  // is computed once rather than on every read and write of the attribute.
+  let byRevision = MEMO.get(facts);
+  if (byRevision === undefined) {
+    byRevision = new Map();
+    MEMO.set(facts, byRevision);
+  }
+  let identity = byRevision.get(revision);
+  if (identity === undefined) {
+    identity = computeIdentity(facts, revision);
+    byRevision.set(revision, identity);
+  }
+  return identity;
+}
+
+const MEMO = new WeakMap<VersionFacts, Map<Revision, string | Errno>>();
+
+function computeIdentity(facts: VersionFacts, revision: Revision): string | Errno {
   if (!isPciId(facts.vendorId) || !isPciId(facts.deviceId)) {
     return fail('ENODEV', 'vendor/device id is not 4 lower-case hex digits');
   }

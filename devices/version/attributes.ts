@@ -44,7 +44,8 @@ export function deviceVersionAttributes(device: MdevDevice): Attribute<MdevDevic
   const attrs: Attribute<MdevDevice>[] = [];
   if (setting.revision === 'v5' || (aggregating && design === 'A')) {
     attrs.push({
-      name: 'migration_version',
+      // The device-node copy carries the revision's name, like the type's (v2 says `version`).
+      name: setting.revision === 'v2' ? 'version' : 'migration_version',
       show: (d) => {
         const base = showFor(d.type);
         if (typeof base !== 'string' || !aggregating) return base;

@@ -1,4 +1,5 @@
-import { checkCompatibility } from '../../migration/handshake/check.ts';
+import { offerToParents } from '../../migration/handshake/check.ts';
+import type { FsLike } from '../../migration/handshake/fs-like.ts';
 import type { Verdict } from '../../migration/handshake/verdict.ts';
 import type { World } from '../../sysfs/world.ts';
 
@@ -28,22 +29,23 @@ export interface MatrixOptions {
  */
 export function compatibilityMatrix(world: World, options: MatrixOptions = {}): MatrixCell[] {
   const cells: MatrixCell[] = [];
-  const sources: { host: string; parent: string; type: string }[] = [];
-  const targets: { host: string; parent: string }[] = [];
+  const sources: { host: string; parent: string; type: string; fs: FsLike }[] = [];
+  const targets: { host: string; parent: string; fs: FsLike }[] = [];
   for (const host of world.hosts) {
     for (const parent of host.kernel.parents.values()) {
-      targets.push({ host: host.name, parent: parent.name });
-      for (const type of parent.types.keys()) sources.push({ host: host.name, parent: parent.name, type });
+      targets.push({ host: host.name, parent: parent.name, fs: host.fs });
+      for (const type of parent.types.keys()) {
+        sources.push({ host: host.name, parent: parent.name, type, fs: host.fs });
+      }
     }
   }
   sources.forEach((s, i) => {
-    const fs = world.host(s.host).fs;
-    for (const t of targets) {
-      if (options.crossHostOnly && t.host === s.host) continue;
-      const v = checkCompatibility(
-        { fs, parent: s.parent, type: s.type },
-        { fs: world.host(t.host).fs, parent: t.parent },
-      );
+    const row = options.crossHostOnly ? targets.filter((t) => t.host !== s.host) : targets;
+    // One read of the source per row, one write per target: the answers checkCompatibility gives.
+    const answers = offerToParents(s, row);
+    row.forEach((t, k) => {
+      const v = answers[k];
+      if (v === undefined) return;
       const cell: MatrixCell = {
         sourceHost: s.host,
         sourceParent: s.parent,
@@ -54,7 +56,7 @@ export function compatibilityMatrix(world: World, options: MatrixOptions = {}): 
         step: v.step,
       };
       cells.push(v.errno === undefined ? cell : { ...cell, errno: v.errno });
-    }
+    });
     options.onProgress?.(i + 1, sources.length);
   });
   return cells;

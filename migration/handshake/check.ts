@@ -1,4 +1,3 @@
-import { posix } from 'node:path';
 import { errnoOf, type FsLike } from './fs-like.ts';
 import type { Touched, Verdict } from './verdict.ts';
 
@@ -24,8 +23,6 @@ export interface CheckOptions {
   readonly mode?: 'type' | 'instance';
 }
 
-type Decision = Omit<Verdict, 'touched'>;
-
 /**
  * The userspace side of the handshake, exactly the algorithm of the proposal: (0) the source's
  * type from its `mdev_type` link, equal to the target's; (1) read the source's opaque string;
@@ -37,45 +34,127 @@ export function checkCompatibility(
   target: TargetRef,
   options: CheckOptions = {},
 ): Verdict {
+  const mode = options.mode ?? 'type';
+  if (mode === 'instance' && !('uuid' in source)) {
+    throw new RangeError("mode 'instance' needs a source device, not a type");
+  }
   const touched: Touched[] = [];
-  return { ...decide(source, target, options.mode ?? 'type', touched), touched };
+  return Object.assign(decide(source, target, mode, touched), { touched });
 }
 
-function decide(
-  source: SourceRef,
-  target: TargetRef,
-  mode: 'type' | 'instance',
-  touched: Touched[],
-): Decision {
+/** A type on a parent as the source of a fleet check. */
+export interface TypeSourceRef {
+  readonly fs: FsLike;
+  readonly parent: string;
+  readonly type: string;
+}
+
+/** A parent as the target of a fleet check (the source's type is looked up there). */
+export interface ParentTargetRef {
+  readonly fs: FsLike;
+  readonly parent: string;
+}
+
+/** A verdict without its audit trail. */
+export type Answer = Omit<Verdict, 'touched'>;
+
+/**
+ * One source type offered to many target parents, as a fleet matrix does it row by row: the
+ * source's string is read once and written to each target. Each answer equals what
+ * `checkCompatibility(source, target)` gives for that pair — the same step, errno, reason and
+ * token, since reading an attribute changes nothing — only the audit trail is not kept.
+ */
+export function offerToParents(source: TypeSourceRef, targets: readonly ParentTargetRef[]): Answer[] {
+  const type = source.type;
+  const read = readVersion(source.fs, typeDir(source.parent, type), undefined);
+  const answers: Answer[] = [];
+  for (const target of targets) {
+    const dir = typeDir(target.parent, type);
+    if (!exists(target.fs, dir, undefined, 'target')) answers.push(noSuchType(type, type));
+    else if ('errno' in read) answers.push(unreadable(read, type, type));
+    else answers.push(offer(target.fs, join(dir, read.attribute), read, type, type, undefined));
+  }
+  return answers;
+}
+
+/**
+ * Runs one fs call whose exception, if any, the caller turns into an errno and drops: capturing
+ * its stack (most of the cost of a refused write) would buy nothing, so none is captured.
+ */
+function stackless<T>(call: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return call();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * Path strings are built once and reused: a lookup keyed by the same string object is an order of
+ * magnitude cheaper than hashing a freshly concatenated path (this is the check's hot path, and a
+ * matrix makes millions of them). Bounded, since callers may name arbitrary paths.
+ */
+const JOINED = new Map<string, Map<string, string>>();
+const JOINED_LIMIT = 1 << 16;
+let joinedCount = 0;
+
+function join(base: string, name: string): string {
+  let names = JOINED.get(base);
+  if (names === undefined) {
+    names = new Map();
+    JOINED.set(base, names);
+  }
+  let path = names.get(name);
+  if (path === undefined) {
+    if (++joinedCount > JOINED_LIMIT) {
+      JOINED.clear();
+      joinedCount = 0;
+    }
+    path = `${base}/${name}`;
+    names.set(name, path);
+  }
+  return path;
+}
+
+function typeDir(parent: string, type: string): string {
+  return join(join(join('/sys/class/mdev_bus', parent), 'mdev_supported_types'), type);
+}
+
+function deviceDirOf(uuid: string): string {
+  return join('/sys/bus/mdev/devices', uuid);
+}
+
+function decide(source: SourceRef, target: TargetRef, mode: 'type' | 'instance', touched: Touched[]): Answer {
   // Where the source's type and strings live.
   let sourceType: string;
   let sourceDir: string;
   let deviceDir: string | undefined;
   if ('uuid' in source) {
-    deviceDir = `/sys/bus/mdev/devices/${source.uuid}`;
-    const t = readType(source.fs, `${deviceDir}/mdev_type`, touched, 'source');
+    deviceDir = deviceDirOf(source.uuid);
+    const t = readType(source.fs, join(deviceDir, 'mdev_type'), touched, 'source');
     if (t.errno !== undefined)
       return verdict('not-migratable', 1, `source ${source.uuid} unreadable`, '', '', t.errno);
     sourceType = t.name;
-    sourceDir = mode === 'instance' ? deviceDir : `${deviceDir}/mdev_type`;
+    sourceDir = mode === 'instance' ? deviceDir : join(deviceDir, 'mdev_type');
   } else {
-    if (mode === 'instance') throw new RangeError("mode 'instance' needs a source device, not a type");
     sourceType = source.type;
-    sourceDir = `/sys/class/mdev_bus/${source.parent}/mdev_supported_types/${source.type}`;
+    sourceDir = typeDir(source.parent, source.type);
   }
 
   let targetType: string;
   let targetDir: string;
   if ('uuid' in target) {
-    const dev = `/sys/bus/mdev/devices/${target.uuid}`;
-    const t = readType(target.fs, `${dev}/mdev_type`, touched, 'target');
+    const dev = deviceDirOf(target.uuid);
+    const t = readType(target.fs, join(dev, 'mdev_type'), touched, 'target');
     if (t.errno !== undefined)
       return verdict('incompatible', 0, `target ${target.uuid} unreadable`, sourceType, '', t.errno);
     targetType = t.name;
-    targetDir = mode === 'instance' ? dev : `${dev}/mdev_type`;
+    targetDir = mode === 'instance' ? dev : join(dev, 'mdev_type');
   } else {
     targetType = target.type ?? sourceType;
-    targetDir = `/sys/class/mdev_bus/${target.parent}/mdev_supported_types/${targetType}`;
+    targetDir = typeDir(target.parent, targetType);
   }
 
   // Step 0 (R7): same type first, unless the device-node string already carries it (R9).
@@ -83,47 +162,17 @@ function decide(
     return verdict('incompatible', 0, `types differ: ${sourceType} vs ${targetType}`, sourceType, targetType);
   }
   if (!('uuid' in target) && !exists(target.fs, targetDir, touched, 'target')) {
-    return verdict(
-      'incompatible',
-      0,
-      `target parent offers no type ${targetType}`,
-      sourceType,
-      targetType,
-      'ENOENT',
-    );
+    return noSuchType(sourceType, targetType);
   }
 
   // Step 1: find and read the source's attribute (R1: absent means not migratable).
-  const attribute = ATTRIBUTE_NAMES.find((name) =>
-    exists(source.fs, `${sourceDir}/${name}`, touched, 'source'),
-  );
-  if (attribute === undefined) {
-    return verdict(
-      'not-migratable',
-      1,
-      'source has no migration version attribute',
-      sourceType,
-      targetType,
-      'ENOENT',
-    );
-  }
-  const read = readAttr(source.fs, `${sourceDir}/${attribute}`, touched, 'source');
-  if (read.errno !== undefined) {
-    return verdict(
-      'not-migratable',
-      1,
-      'reading the source version failed',
-      sourceType,
-      targetType,
-      read.errno,
-      attribute,
-    );
-  }
+  const read = readVersion(source.fs, sourceDir, touched);
+  if ('errno' in read) return unreadable(read, sourceType, targetType);
   // Written back verbatim, as `cat src > dst` would; only design B appends to it.
-  let token = read.text;
+  let version = read;
   if (mode === 'type' && deviceDir !== undefined) {
     // Design B: the instance's create parameters travel with the type's version (R10).
-    const paramsPath = `${deviceDir}/create_parameters`;
+    const paramsPath = join(deviceDir, 'create_parameters');
     if (exists(source.fs, paramsPath, touched, 'source')) {
       const params = readAttr(source.fs, paramsPath, touched, 'source');
       if (params.errno !== undefined) {
@@ -134,21 +183,73 @@ function decide(
           sourceType,
           targetType,
           params.errno,
-          attribute,
+          read.attribute,
         );
       }
-      token = `${token.endsWith('\n') ? token.slice(0, -1) : token},${params.text}`;
+      const token = read.token.endsWith('\n') ? read.token.slice(0, -1) : read.token;
+      version = { attribute: read.attribute, token: `${token},${params.text}` };
     }
   }
 
   // Step 2: write it to the target (R3): success is compatibility, an errno is not.
-  const targetPath = `${targetDir}/${attribute}`;
+  return offer(target.fs, join(targetDir, read.attribute), version, sourceType, targetType, touched);
+}
+
+interface SourceVersion {
+  readonly attribute: string;
+  readonly token: string;
+}
+
+interface ReadFailure {
+  readonly attribute?: string;
+  readonly errno: string;
+  readonly reason: string;
+}
+
+/** Step 1: the version attribute in `dir` — absent (R1) or unreadable (R6) is a failure. */
+function readVersion(fs: FsLike, dir: string, touched: Touched[] | undefined): SourceVersion | ReadFailure {
+  for (const attribute of ATTRIBUTE_NAMES) {
+    const path = join(dir, attribute);
+    if (!exists(fs, path, touched, 'source')) continue;
+    const read = readAttr(fs, path, touched, 'source');
+    if (read.errno !== undefined)
+      return { attribute, errno: read.errno, reason: 'reading the source version failed' };
+    return { attribute, token: read.text };
+  }
+  return { errno: 'ENOENT', reason: 'source has no migration version attribute' };
+}
+
+function unreadable(read: ReadFailure, sourceType: string, targetType: string): Answer {
+  return verdict('not-migratable', 1, read.reason, sourceType, targetType, read.errno, read.attribute);
+}
+
+function noSuchType(sourceType: string, targetType: string): Answer {
+  return verdict(
+    'incompatible',
+    0,
+    `target parent offers no type ${targetType}`,
+    sourceType,
+    targetType,
+    'ENOENT',
+  );
+}
+
+/** Step 2 (R3): write the token; the write's return decides. */
+function offer(
+  fs: FsLike,
+  path: string,
+  version: SourceVersion,
+  sourceType: string,
+  targetType: string,
+  touched: Touched[] | undefined,
+): Answer {
+  const { attribute, token } = version;
   try {
-    target.fs.writeFileSync(targetPath, token);
-    touched.push({ side: 'target', op: 'write', path: targetPath, result: 'ok' });
+    stackless(() => fs.writeFileSync(path, token, 'latin1'));
+    touched?.push({ side: 'target', op: 'write', path, result: 'ok' });
   } catch (error) {
     const errno = errnoOf(error);
-    touched.push({ side: 'target', op: 'write', path: targetPath, result: errno });
+    touched?.push({ side: 'target', op: 'write', path, result: errno });
     // kernfs answers a write to a missing name with EACCES (no create op): no attribute there.
     const reason =
       errno === 'EACCES' || errno === 'ENOENT'
@@ -175,9 +276,9 @@ function readType(
   side: Touched['side'],
 ): { name: string; errno?: string } {
   try {
-    const target = fs.readlinkSync(link);
+    const target = stackless(() => fs.readlinkSync(link));
     touched.push({ side, op: 'readlink', path: link, result: 'ok' });
-    return { name: posix.basename(target) };
+    return { name: target.slice(target.lastIndexOf('/') + 1) };
   } catch (error) {
     const errno = errnoOf(error);
     touched.push({ side, op: 'readlink', path: link, result: errno });
@@ -185,25 +286,25 @@ function readType(
   }
 }
 
-function exists(fs: FsLike, path: string, touched: Touched[], side: Touched['side']): boolean {
+function exists(fs: FsLike, path: string, touched: Touched[] | undefined, side: Touched['side']): boolean {
   const found = fs.existsSync(path);
-  touched.push({ side, op: 'exists', path, result: found ? 'ok' : 'absent' });
+  touched?.push({ side, op: 'exists', path, result: found ? 'ok' : 'absent' });
   return found;
 }
 
 function readAttr(
   fs: FsLike,
   path: string,
-  touched: Touched[],
+  touched: Touched[] | undefined,
   side: Touched['side'],
 ): { text: string; errno?: string } {
   try {
-    const text = fs.readFileSync(path, 'latin1');
-    touched.push({ side, op: 'read', path, result: 'ok', text });
+    const text = stackless(() => fs.readFileSync(path, 'latin1'));
+    touched?.push({ side, op: 'read', path, result: 'ok', text });
     return { text };
   } catch (error) {
     const errno = errnoOf(error);
-    touched.push({ side, op: 'read', path, result: errno });
+    touched?.push({ side, op: 'read', path, result: errno });
     return { text: '', errno };
   }
 }
@@ -217,7 +318,7 @@ function verdict(
   errno?: string,
   attribute?: string,
   token?: string,
-): Decision {
+): Answer {
   return {
     verdict: kind,
     step,

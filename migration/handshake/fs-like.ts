@@ -4,7 +4,8 @@
  */
 export interface FsLike {
   readFileSync(path: string, encoding: 'latin1'): string;
-  writeFileSync(path: string, data: string): void;
+  /** Written as latin1 so the bytes read come back byte for byte (one char per byte). */
+  writeFileSync(path: string, data: string, encoding: 'latin1'): void;
   readlinkSync(path: string): string;
   existsSync(path: string): boolean;
 }

@@ -95,22 +95,27 @@ class MigrationRun {
   }
 
   run(): MigrationResult {
-    const verdict = this.#handshake();
-    if (verdict.verdict !== 'compatible') return this.#result('refused', `handshake: ${verdict.reason}`);
+    // A cancel can come at any event, the handshake's included (a Cancelled thrown there used to
+    // escape migrate()); past the point of no return `#transfer` stops honouring it.
+    let cleanup: string[];
     try {
-      this.#transfer(verdict);
-      return this.#result('completed', 'the target runs the source state');
+      const verdict = this.#handshake();
+      if (verdict.verdict !== 'compatible') return this.#result('refused', `handshake: ${verdict.reason}`);
+      cleanup = this.#transfer(verdict);
     } catch (error) {
       if (!(error instanceof MigrationAbort || error instanceof Cancelled)) throw error;
       this.#rollback(error.message);
       return this.#result('aborted', error.message);
     }
+    const done = 'the target runs the source state';
+    return this.#result('completed', cleanup.length === 0 ? done : `${done}; cleanup: ${cleanup.join('; ')}`);
   }
 
   /** The seed's userspace check; its cost is its sysfs operations plus one host round trip. */
   #handshake(): Verdict {
     const { uuid } = this.#req.from;
-    this.#acc.emit('handshake-start', `${this.#req.from.host}:${uuid} -> ${this.#req.to.host}`);
+    // The check runs before its first event is announced (same clock, same order of events), so
+    // a cancel at `handshake-start` still finds a verdict to report.
     this.#targetParent = this.#req.to.parent ?? this.#pickParent(uuid);
     const verdict = checkCompatibility(
       { fs: this.#src.fs, uuid },
@@ -118,6 +123,7 @@ class MigrationRun {
       { mode: this.#o.handshakeMode },
     );
     this.#verdict = verdict;
+    this.#acc.emit('handshake-start', `${this.#req.from.host}:${uuid} -> ${this.#req.to.host}`);
     this.#acc.spend(verdict.touched.length * this.#o.sysfsOpNs + this.#o.rttNs);
     this.#acc.emit('handshake-verdict', `${verdict.verdict}${verdict.errno ? ` (${verdict.errno})` : ''}`);
     return verdict;
@@ -138,7 +144,8 @@ class MigrationRun {
     return offering ?? parents[0] ?? '';
   }
 
-  #transfer(verdict: Verdict): void {
+  /** The migration after a compatible handshake; returns what went wrong after the commit. */
+  #transfer(verdict: Verdict): string[] {
     const o = this.#o;
     const acc = this.#acc;
     const srcUuid = this.#req.from.uuid.toLowerCase();
@@ -189,7 +196,10 @@ class MigrationRun {
       kind: 'configuration',
       host: this.#src.name,
       seed: this.#world.seed,
-      capabilities: (flags & MIG_FLAG.PRE_COPY) !== 0 ? ['switchover-ack'] : [],
+      capabilities: [
+        ...((flags & MIG_FLAG.PRE_COPY) !== 0 ? (['switchover-ack'] as const) : []),
+        ...(o.payloadCrc ? [] : (['unchecked-payload'] as const)),
+      ],
     });
 
     // save_setup: a PRE_COPY device enters PRE_COPY and gets its data fd (qemu.md §2.2).
@@ -229,30 +239,54 @@ class MigrationRun {
     acc.emit('stream-eof', undefined, link.bytes);
     if (!loader.done) throw new MigrationAbort('target did not see the end of the stream');
 
-    // Destination: RESUMING -> STOP completes the load; the vCPUs start (P2P first).
+    // Destination: RESUMING -> STOP completes the load; the vCPUs start (P2P first). Telling the
+    // target to run is the point of no return: once the guest may run there, a cancel cannot
+    // un-migrate it (QEMU ignores migrate_cancel after completion, qemu.md §2.3, §4 item 6). A
+    // failed SET still rolls back: the target never ran.
     acc.enter('resume');
+    acc.stopCancellation();
     setState(acc, o.ioctlNs, 'target', dst, MIG_STATE.RUNNING);
     this.#targetDigest = dst.driver.stateDigest();
     this.#downtimeNs = acc.clock.now - this.#downtimeStart;
-    acc.emit('target-running', `downtime ${(this.#downtimeNs / 1e6).toFixed(3)} ms`);
+    // Checked before the target is announced running: a load that passed every check but holds
+    // other state rolls back to the source, which still has the right one in STOP_COPY.
     if (this.#targetDigest !== this.#digestAtStop) {
       throw new MigrationAbort(
         `target state digest ${this.#targetDigest} differs from the source's ${this.#digestAtStop}`,
       );
     }
+    acc.emit('target-running', `downtime ${(this.#downtimeNs / 1e6).toFixed(3)} ms`);
 
-    // save_cleanup after completion (not in the downtime): STOP_COPY -> STOP; then the source goes.
+    // save_cleanup after completion (not in the downtime): STOP_COPY -> STOP, a reset when that
+    // fails (qemu.md §2.2); then the source goes. The target runs the guest now, so a failure here
+    // is reported with the result and never rolls the migration back.
     acc.enter('cleanup');
-    setState(acc, o.ioctlNs, 'source', src, MIG_STATE.STOP);
-    if (!o.keepSource) {
-      this.#writeAttr(
-        this.#src,
-        `/sys/bus/mdev/devices/${srcUuid}/remove`,
-        '1',
-        'remove the source instance',
-      );
-      acc.emit('source-removed', srcUuid);
+    const problems: string[] = [];
+    try {
+      setState(acc, o.ioctlNs, 'source', src, MIG_STATE.STOP);
+    } catch (error) {
+      if (!(error instanceof MigrationAbort)) throw error;
+      problems.push(error.message);
+      acc.spend(o.ioctlNs);
+      src.reset();
+      acc.emit('source-reset', error.message);
     }
+    if (!o.keepSource) {
+      try {
+        this.#writeAttr(
+          this.#src,
+          `/sys/bus/mdev/devices/${srcUuid}/remove`,
+          '1',
+          'remove the source instance',
+        );
+        acc.emit('source-removed', srcUuid);
+      } catch (error) {
+        if (!(error instanceof MigrationAbort)) throw error;
+        problems.push(error.message);
+        acc.emit('source-remove-failed', error.message);
+      }
+    }
+    return problems;
   }
 
   /** QEMU's iterate loop: send what is pending until it fits the downtime budget (qemu.md §4). */
@@ -337,7 +371,7 @@ class MigrationRun {
     for (let attempt = 0; ; attempt++) {
       try {
         this.#acc.spend(this.#o.sysfsOpNs);
-        this.#dst.fs.writeFileSync(create, `${chosen}${param}`);
+        this.#dst.fs.writeFileSync(create, `${chosen}${param}`, 'latin1');
         break;
       } catch (error) {
         const errno = errnoOf(error);
@@ -358,7 +392,7 @@ class MigrationRun {
   #writeAttr(host: Host, path: string, value: string, what: string): void {
     this.#acc.spend(this.#o.sysfsOpNs);
     try {
-      host.fs.writeFileSync(path, value);
+      host.fs.writeFileSync(path, value, 'latin1');
     } catch (error) {
       throw new MigrationAbort(`${what}: ${errnoOf(error)}`);
     }
@@ -401,6 +435,8 @@ class MigrationRun {
 
   #result(outcome: MigrationResult['outcome'], reason: string): MigrationResult {
     const acc = this.#acc;
+    // The outcome is a report, not a step: cancelling it would throw out of migrate().
+    acc.stopCancellation();
     acc.emit(outcome, reason);
     const phases = acc.stats();
     const totalNs = acc.clock.now - acc.startedAt;

@@ -30,10 +30,22 @@ export interface MigrateOptions {
   readonly maxFrameSize?: number;
   /** The handshake mode (`type`: the seed's algorithm; `instance`: v5 device node). */
   readonly handshakeMode?: 'type' | 'instance';
-  /** Called for every event; returning true cancels the migration at that point. */
+  /**
+   * Called for every event up to the point of no return; returning true cancels the migration
+   * there (rollback: source RUNNING, target removed). Once the target is told to run (the
+   * `target-state: RUNNING` event and after) it is no longer called: QEMU ignores migrate_cancel
+   * after completion (qemu.md §2.3, §4 item 6).
+   */
   readonly cancel?: (event: MigrationEvent) => boolean;
   /** Every stream chunk on its way to the target; may return a replacement (fault injection). */
   readonly wire?: (chunk: Uint8Array, offset: number) => Uint8Array;
+  /**
+   * Cover device bytes with the frame crc. Default: only when a `wire` tap is set. Without one
+   * the stream goes from the writer straight into the target's decoder in memory, where nothing
+   * can corrupt it, so the stream announces `unchecked-payload` (migration/stream constants.ts:
+   * "a trusted in-process ... transport can skip it") and saves two crc32 passes over the state.
+   */
+  readonly payloadCrc?: boolean;
   /** Called with each event before the cancel check (tests use it to change the world mid-way). */
   readonly onEvent?: (event: MigrationEvent) => void;
 }
@@ -50,6 +62,7 @@ export interface ResolvedOptions {
   readonly chunkBytes: number;
   readonly maxFrameSize: number;
   readonly handshakeMode: 'type' | 'instance';
+  readonly payloadCrc: boolean;
 }
 
 export const MIB = 1024 * 1024;
@@ -94,5 +107,6 @@ export function resolveOptions(o: MigrateOptions): ResolvedOptions {
     chunkBytes: Math.floor(chunkBytes),
     maxFrameSize: positive('maxFrameSize', o.maxFrameSize, 16 * MIB + 64 * 1024, 1024 * MIB),
     handshakeMode: o.handshakeMode ?? 'type',
+    payloadCrc: o.payloadCrc ?? o.wire !== undefined,
   };
 }

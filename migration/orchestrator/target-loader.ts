@@ -120,7 +120,7 @@ export class TargetLoader {
     const path = `/sys/bus/mdev/devices/${this.#t.uuid}/mdev_type/${attribute}`;
     this.#acc.spend(this.#sysfsOpNs);
     try {
-      this.#t.fs.writeFileSync(path, this.#token);
+      this.#t.fs.writeFileSync(path, this.#token, 'latin1');
     } catch (error) {
       throw new MigrationAbort(`target driver refused the source version at ${when}: ${errnoOf(error)}`);
     }

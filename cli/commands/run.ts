@@ -1,0 +1,26 @@
+import type { CliContext } from '../context.ts';
+import { prettyJson } from '../format/json.ts';
+
+export interface RunOptions {
+  readonly json?: boolean;
+}
+
+/**
+ * `mdevsim run [scenario] [--json]`: runs a scenario's actions (scenarios/run.ts `runScenario`,
+ * which takes the path as given: a file, `-` for stdin, or undefined for the default scenario)
+ * and prints its report.
+ */
+export async function runCommand(
+  ctx: CliContext,
+  scenario: string | undefined,
+  options: RunOptions,
+): Promise<void> {
+  const { runScenario } = await import('../../scenarios/run.ts');
+  const json = options.json === true;
+  const report = await runScenario(scenario, { json });
+  ctx.io.out(json ? `${prettyJson(report.json)}\n` : ensureNewline(report.text));
+}
+
+function ensureNewline(text: string): string {
+  return text === '' || text.endsWith('\n') ? text : `${text}\n`;
+}
