@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { LoadOptions } from '../scenarios/load.ts';
 import type { Host } from '../sysfs/host.ts';
 import type { World } from '../sysfs/world.ts';
 import type { CliContext } from './context.ts';
@@ -49,10 +50,14 @@ function reason(error: unknown): string {
 }
 
 /** Reads and loads the scenario argument into a World (a ScenarioError surfaces as is). */
-export async function loadWorld(ctx: CliContext, arg: string | undefined): Promise<World> {
+export async function loadWorld(
+  ctx: CliContext,
+  arg: string | undefined,
+  options: LoadOptions = {},
+): Promise<World> {
   const source = await readScenarioSource(ctx, arg);
   const { loadScenario } = await import('../scenarios/load.ts');
-  return loadScenario(source.text);
+  return loadScenario(source.text, options);
 }
 
 /** `--host H` picks one host (unknown: the World's own `no host named ...` error); else all of them. */

@@ -111,6 +111,8 @@ export interface VendorDriver {
   deviceAttributes?(device: MdevDevice): readonly Attribute<MdevDevice>[];
   /** Vendor attributes on the parent device directory (e.g. mtty's `mtty_dev/sample_mtty_dev`). */
   parentAttributes?(parent: Parent): readonly Attribute<Parent>[];
+  /** True when the device state can be `modeled` (sizes only) via the `payload` option. */
+  readonly modeledPayload?: boolean;
   /** Validates driver options at registration; an error names the bad option. */
   validateOptions?(options: Readonly<Record<string, unknown>>): string | undefined;
   /** The device's VFIO migration model (struct vfio_migration_ops); absent: not migratable. */

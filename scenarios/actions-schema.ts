@@ -30,7 +30,6 @@ export const MigrateOptionsSchema = z.strictObject({
   bandwidth: z.number().positive().optional(),
   maxIterations: z.number().int().min(1).max(100_000).optional(),
   autoConverge: z.boolean().optional(),
-  payload: z.enum(['real', 'modeled']).optional(),
   keepSource: z.boolean().optional(),
   rttMs: z.number().min(0).optional(),
   sysfsOpUs: z.number().min(0).optional(),

@@ -12,6 +12,11 @@ export interface LoadOptions {
   readonly drivers?: ReadonlyMap<string, VendorDriver>;
   /** Version policies by name, in addition to the built-in ones (a user's plug-ins). */
   readonly policies?: ReadonlyMap<string, VersionPolicy>;
+  /**
+   * Device state payload for every parent whose driver can model it (the GPU-like ones):
+   * `real` bytes, or `modeled` sizes only, overriding each parent's own `options.payload`.
+   */
+  readonly payload?: 'real' | 'modeled';
 }
 
 /** Validates a scenario (YAML/JSON text or a plain object) into a typed document. */
@@ -34,5 +39,22 @@ export async function loadScenario(source: string | object, options: LoadOptions
   const doc = parseScenario(source);
   const drivers =
     options.drivers === undefined ? BUILTIN_DRIVERS : new Map([...BUILTIN_DRIVERS, ...options.drivers]);
-  return buildWorld(doc, drivers, options.policies);
+  return buildWorld(withPayload(doc, drivers, options.payload), drivers, options.policies);
+}
+
+function withPayload(
+  doc: WorldDocument,
+  drivers: ReadonlyMap<string, VendorDriver>,
+  payload: 'real' | 'modeled' | undefined,
+): WorldDocument {
+  if (payload === undefined) return doc;
+  return {
+    ...doc,
+    hosts: doc.hosts.map((host) => ({
+      ...host,
+      parents: host.parents.map((p) =>
+        drivers.get(p.driver)?.modeledPayload ? { ...p, options: { ...p.options, payload } } : p,
+      ),
+    })),
+  };
 }

@@ -8,8 +8,7 @@ type Encoding = BufferEncoding;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is for 7-bit ASCII
 const ASCII = /^[\x00-\x7f]*$/;
 const ASCII_ENCODINGS: ReadonlySet<string> = new Set(['utf8', 'utf-8', 'latin1', 'binary', 'ascii']);
-/** A write longer than a page is cut by kernfs; the general loop below handles it. */
-const PAGE = 4096;
+
 type ReadOptions = Encoding | { encoding?: Encoding | null; flag?: string } | null | undefined;
 type WriteData = string | Uint8Array;
 type PathLike = string | URL;
@@ -57,14 +56,15 @@ export class SysfsFs {
     const p = toPath(path);
     const encoding = encodingOf(options) ?? 'utf8';
     this.#checkCreatable(p);
-    if (
-      typeof data === 'string' &&
-      data.length <= PAGE &&
-      ASCII.test(data) &&
-      ASCII_ENCODINGS.has(encoding)
-    ) {
-      // One write(2) carries it all: no Buffer needed (the path API takes ASCII text as is).
-      this.#sysfs.write(p, data);
+    if (typeof data === 'string' && ASCII.test(data) && ASCII_ENCODINGS.has(encoding)) {
+      // ASCII: one char per byte, so no Buffer is needed (the path API takes the text as is);
+      // short writes still continue with the rest, as fs.writeFileSync does.
+      let rest = data;
+      do {
+        const written = this.#sysfs.write(p, rest);
+        if (written <= 0) return;
+        rest = rest.slice(written);
+      } while (rest.length > 0);
       return;
     }
     const bytes = typeof data === 'string' ? Buffer.from(data, encoding) : data;

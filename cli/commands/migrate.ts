@@ -35,7 +35,6 @@ export function migrateAction(options: MigrateOptions): MigrateAction {
     ...(options.bandwidth === undefined
       ? {}
       : { bandwidth: parseBytesPerSecond(options.bandwidth, '--bandwidth <bytes/s>') }),
-    ...(options.payload === undefined ? {} : { payload: options.payload }),
   };
   return {
     from: `${source.host}:${source.uuid}`,
@@ -55,7 +54,12 @@ export async function migrateCommand(
   options: MigrateOptions,
 ): Promise<number> {
   const action = migrateAction(options);
-  const world = await loadWorld(ctx, scenario);
+  // The payload is a property of the device state, fixed when devices are created: a load option.
+  const world = await loadWorld(
+    ctx,
+    scenario,
+    options.payload === undefined ? {} : { payload: options.payload },
+  );
   world.host(action.from.slice(0, action.from.indexOf(':')));
   world.host(typeof action.to === 'string' ? action.to : action.to.host);
   const { formatMigrateSection, runMigrate } = await import('../../scenarios/run-migrate.ts');

@@ -18,6 +18,7 @@ export const aggrDriver: VendorDriver = {
   defaultSoftwareVersion: '1.0.0',
   defaultPolicy: 'exact',
   validateOptions: validateGpuOptions,
+  modeledPayload: true,
   migration: gpuMigration,
   acceptsCreateParams: true,
   types: () => gvtTypeSpecs(true),

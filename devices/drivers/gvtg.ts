@@ -14,6 +14,7 @@ export const gvtgDriver: VendorDriver = {
   defaultSoftwareVersion: '1.0.0',
   defaultPolicy: 'exact',
   validateOptions: validateGpuOptions,
+  modeledPayload: true,
   migration: gpuMigration,
   acceptsCreateParams: false,
   types: () => gvtTypeSpecs(false),

@@ -48,6 +48,7 @@ export const vgpuDriver: VendorDriver = {
   defaultProperties: { board: 'Tesla-M10', ecc: 'off' },
   defaultPolicy: 'range',
   validateOptions: validateGpuOptions,
+  modeledPayload: true,
   migration: gpuMigration,
   acceptsCreateParams: false,
   types: () => PROFILES.map(profileSpec),
