@@ -4,8 +4,34 @@ const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
 const S_IFLNK = 0o120000;
 
+/** The file-type predicates `fs.Stats` and `fs.Dirent` share; sysfs has no devices, FIFOs or sockets. */
+abstract class NodeKindPredicates {
+  protected abstract readonly kind: SysfsStat['kind'];
+  isFile(): boolean {
+    return this.kind === 'file';
+  }
+  isDirectory(): boolean {
+    return this.kind === 'dir';
+  }
+  isSymbolicLink(): boolean {
+    return this.kind === 'link';
+  }
+  isBlockDevice(): boolean {
+    return false;
+  }
+  isCharacterDevice(): boolean {
+    return false;
+  }
+  isFIFO(): boolean {
+    return false;
+  }
+  isSocket(): boolean {
+    return false;
+  }
+}
+
 /** The subset of `fs.Stats` code reading /sys relies on, derived from a sysfs node's stat. */
-export class SysfsStats {
+export class SysfsStats extends NodeKindPredicates {
   readonly dev = 0;
   readonly ino: number;
   readonly mode: number;
@@ -20,10 +46,11 @@ export class SysfsStats {
   readonly mtimeMs: number;
   readonly ctimeMs: number;
   readonly birthtimeMs: number;
-  readonly #kind: SysfsStat['kind'];
+  protected readonly kind: SysfsStat['kind'];
 
   constructor(stat: SysfsStat) {
-    this.#kind = stat.kind;
+    super();
+    this.kind = stat.kind;
     const type = stat.kind === 'dir' ? S_IFDIR : stat.kind === 'link' ? S_IFLNK : S_IFREG;
     this.mode = type | stat.mode;
     this.ino = stat.ino;
@@ -48,62 +75,21 @@ export class SysfsStats {
   get birthtime(): Date {
     return new Date(this.birthtimeMs);
   }
-  isFile(): boolean {
-    return this.#kind === 'file';
-  }
-  isDirectory(): boolean {
-    return this.#kind === 'dir';
-  }
-  isSymbolicLink(): boolean {
-    return this.#kind === 'link';
-  }
-  isBlockDevice(): boolean {
-    return false;
-  }
-  isCharacterDevice(): boolean {
-    return false;
-  }
-  isFIFO(): boolean {
-    return false;
-  }
-  isSocket(): boolean {
-    return false;
-  }
 }
 
 /** `fs.Dirent` for `readdirSync(path, { withFileTypes: true })`. */
-export class SysfsDirent {
+export class SysfsDirent extends NodeKindPredicates {
   readonly name: string;
   readonly parentPath: string;
-  readonly #kind: SysfsStat['kind'];
+  protected readonly kind: SysfsStat['kind'];
 
   constructor(name: string, parentPath: string, kind: SysfsStat['kind']) {
+    super();
     this.name = name;
     this.parentPath = parentPath;
-    this.#kind = kind;
+    this.kind = kind;
   }
   get path(): string {
     return this.parentPath;
-  }
-  isFile(): boolean {
-    return this.#kind === 'file';
-  }
-  isDirectory(): boolean {
-    return this.#kind === 'dir';
-  }
-  isSymbolicLink(): boolean {
-    return this.#kind === 'link';
-  }
-  isBlockDevice(): boolean {
-    return false;
-  }
-  isCharacterDevice(): boolean {
-    return false;
-  }
-  isFIFO(): boolean {
-    return false;
-  }
-  isSocket(): boolean {
-    return false;
   }
 }

@@ -1,8 +1,8 @@
 import { fail } from '../../core/result.ts';
 import { aggregatedInstancesAttribute } from '../core-attributes.ts';
 import type { VendorDriver } from '../driver.ts';
-import { gpuMigration, validateGpuOptions } from './gpu-options.ts';
-import { GVT_POOL_UNITS, gvtTypeSpecs } from './gvt-types.ts';
+import { gvtTypeSpecs } from './gvt-types.ts';
+import { gvtgDriver } from './gvtg.ts';
 
 /**
  * GVT-g with Zhenyu Wang's "VFIO mdev aggregated resources handling" RFC applied (kernel.md §2.4,
@@ -11,18 +11,10 @@ import { GVT_POOL_UNITS, gvtTypeSpecs } from './gvt-types.ts';
  * V5_2×1, V5_4×2 and V5_8×4 hold the same resources (Yan Zhao's 2020 example).
  */
 export const aggrDriver: VendorDriver = {
+  ...gvtgDriver,
   name: 'aggr',
-  driverString: 'i915',
-  deviceApi: 'vfio-pci',
-  bus: 'pci',
-  defaultSoftwareVersion: '1.0.0',
-  defaultPolicy: 'exact',
-  validateOptions: validateGpuOptions,
-  modeledPayload: true,
-  migration: gpuMigration,
   acceptsCreateParams: true,
   types: () => gvtTypeSpecs(true),
-  capacity: () => ({ kind: 'pool', total: GVT_POOL_UNITS, exhaustedErrno: 'ENOSPC' }),
   deviceAttributes: () => [aggregatedInstancesAttribute],
   // The RFC parser lets N = 0 through (§2.4); a driver cannot build a zero-sized vGPU, so it
   // refuses here (inference), as it refuses N above the type's `aggregation`.

@@ -1,10 +1,9 @@
-import fc from 'fast-check';
-import { factsArbitrary } from '../facts-arbitrary.ts';
-import { describeSpec, incomingArbitrary, resolveIncoming, revisionArbitrary } from '../incoming.ts';
+import { incomingArbitrary } from '../incoming.ts';
 import { callShow, callStore, contractBreach, label } from '../outcome.ts';
 import type { PropertyDef } from '../property-def.ts';
 import { runFc } from '../run-fc.ts';
 import { Violation } from '../violation.ts';
+import { resolveWriteCase, writeCaseArbitrary } from '../write-case.ts';
 
 /**
  * Determinism (required): the same question twice, on the same instance, gets the same answer —
@@ -16,18 +15,12 @@ export const deterministic: PropertyDef = {
   kind: 'required',
   statement: 'show(ctx) twice and store(ctx, s) twice give the same answers',
   run(subject, params) {
-    const arbitrary = fc.record({
-      facts: factsArbitrary(subject.samples),
-      revision: revisionArbitrary,
-      availableInstances: fc.nat(64),
-      incoming: incomingArbitrary(subject.samples),
-    });
+    const arbitrary = writeCaseArbitrary(subject.samples, incomingArbitrary(subject.samples));
     return runFc(
       this,
       arbitrary,
-      ({ incoming, ...ctx }, coverage) => {
-        const written = resolveIncoming(incoming, ctx, subject.create);
-        const details = { ...ctx, written, writtenFrom: describeSpec(incoming) };
+      (drawn, coverage) => {
+        const { ctx, written, details } = resolveWriteCase(drawn, subject.create);
         const policy = subject.create();
         const show1 = callShow(policy, ctx);
         const show2 = callShow(policy, ctx);

@@ -1,11 +1,10 @@
-import fc from 'fast-check';
 import type { PolicyContext, VersionPolicy } from '../../../devices/policies/policy.ts';
-import { factsArbitrary } from '../facts-arbitrary.ts';
-import { describeSpec, hostileIncomingArbitrary, resolveIncoming, revisionArbitrary } from '../incoming.ts';
+import { hostileIncomingArbitrary } from '../incoming.ts';
 import { callShow, callStore, contractBreach, label } from '../outcome.ts';
 import type { PropertyDef } from '../property-def.ts';
 import { runFc } from '../run-fc.ts';
 import { Violation } from '../violation.ts';
+import { resolveWriteCase, writeCaseArbitrary } from '../write-case.ts';
 
 /**
  * Opaque-string robustness (required): store() is reachable with any bytes (the sysfs layer checks
@@ -19,18 +18,12 @@ export const robust: PropertyDef = {
   kind: 'required',
   statement: 'any bytes up to 8 KiB: store() returns true or an Errno and changes no later answer',
   run(subject, params) {
-    const arbitrary = fc.record({
-      facts: factsArbitrary(subject.samples),
-      revision: revisionArbitrary,
-      availableInstances: fc.nat(64),
-      incoming: hostileIncomingArbitrary(subject.samples),
-    });
+    const arbitrary = writeCaseArbitrary(subject.samples, hostileIncomingArbitrary(subject.samples));
     return runFc(
       this,
       arbitrary,
-      ({ incoming, ...ctx }, coverage) => {
-        const written = resolveIncoming(incoming, ctx, subject.create);
-        const details = { ...ctx, written, writtenFrom: describeSpec(incoming) };
+      (drawn, coverage) => {
+        const { ctx, written, details } = resolveWriteCase(drawn, subject.create);
         const policy = subject.create();
         const before = probe(policy, ctx);
         const verdict = callStore(policy, ctx, written);
