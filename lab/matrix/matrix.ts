@@ -1,4 +1,4 @@
-import { offerToParents } from '../../migration/handshake/check.ts';
+import { offerToParents } from '../../migration/handshake/fleet.ts';
 import type { FsLike } from '../../migration/handshake/fs-like.ts';
 import type { Verdict } from '../../migration/handshake/verdict.ts';
 import type { World } from '../../sysfs/world.ts';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Answer, checkCompatibility, offerToParents } from '../../../migration/handshake/check.ts';
+import { checkCompatibility } from '../../../migration/handshake/check.ts';
+import { offerToParents } from '../../../migration/handshake/fleet.ts';
+import type { Answer } from '../../../migration/handshake/steps.ts';
 import { loadScenario } from '../../../scenarios/load.ts';
 import { MODELED } from './fixtures.ts';
 
