@@ -30,24 +30,26 @@
  *  - `fsname=mdevsim,subtype=mdevsim`: mountinfo shows `fuse.mdevsim mdevsim`, which is how
  *    `cleanStaleMounts` recognises our mounts.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { SysfsApi } from '../api.ts';
+import { FUSE_FSTYPE, FUSE_MAX_WRITE, FUSE_SUBTYPE } from './constants.ts';
 import { FuseMountError } from './errors.ts';
 import { type MountEntry, mountsAt, readMountinfo } from './mountinfo.ts';
 import { type FuseClass, type FuseInstance, loadFuse } from './native.ts';
 import { createSysfsFuseOps, type InternalErrorReport } from './ops.ts';
+import { live, type MountHandle, pending } from './registry.ts';
+import { errnoCode, unmountPath } from './unmount.ts';
 
+// The FUSE layer's public API, by name (mount.ts is its front door).
+export { FUSE_FSTYPE, FUSE_MAX_WRITE, FUSE_SUBTYPE } from './constants.ts';
 export { FuseMountError, type FuseMountErrorCode, isFuseMountError } from './errors.ts';
 export { checkFuseAvailable, type FuseAvailability } from './native.ts';
 export type { InternalErrorReport } from './ops.ts';
-
-/** FUSE subtype of our mounts: mountinfo shows the filesystem type `fuse.mdevsim`. */
-export const FUSE_SUBTYPE = 'mdevsim';
-export const FUSE_FSTYPE = `fuse.${FUSE_SUBTYPE}`;
-/** libfuse2's largest max_write (its receive buffer is 128 KiB + one page of header). */
-export const FUSE_MAX_WRITE = 131072;
+export { liveMounts, type MountHandle } from './registry.ts';
+export { installSignalCleanup, type SignalCleanupOptions, type SignalSource } from './signals.ts';
+export { type CleanStaleOptions, cleanStaleMounts } from './stale.ts';
+export { type UnmountOutcome, unmountPath } from './unmount.ts';
 
 export interface MountOptions {
   /** API path shown at the mount root (default `/`: the host's whole tree, sysfs under `sys/`). */
@@ -66,32 +68,6 @@ export interface MountOptions {
   readonly time?: Date;
   /** Exceptions from the API that are not SysError (answered EIO). Default: logged once to stderr. */
   readonly onInternalError?: (report: InternalErrorReport) => void;
-}
-
-export interface MountHandle {
-  /** Canonical absolute mountpoint. */
-  readonly mountpoint: string;
-  /** The `-o` options the mount was made with. */
-  readonly fuseOptions: readonly string[];
-  /** Whether the mount is still in this namespace's mount table. */
-  readonly mounted: boolean;
-  /** Files the kernel still has open on the mount. */
-  openFileCount(): number;
-  /**
-   * Detaches the mount: `umount`, then `fusermount -u`; if busy (a process has a file open),
-   * lazily (`fusermount -uz`, `umount -l`). Idempotent; concurrent calls share one promise.
-   */
-  unmount(): Promise<void>;
-}
-
-/** Live mounts of this process, by mountpoint. */
-const live = new Map<string, MountHandle>();
-/** Mountpoints between the start of mountSysfs and its end. */
-const pending = new Set<string>();
-
-/** Mounts this process serves (for signal cleanup and diagnostics). */
-export function liveMounts(): MountHandle[] {
-  return [...live.values()];
 }
 
 export function buildFuseOptions(
@@ -135,65 +111,6 @@ async function readFuseConf(): Promise<void> {
   } catch {
     fuseConfAllowsOther = false;
   }
-}
-
-function errnoCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-function describeMount(m: MountEntry): string {
-  return `${m.fsType} from '${m.source}'`;
-}
-
-interface RunResult {
-  readonly ok: boolean;
-  /** The program is not installed. */
-  readonly missing: boolean;
-  readonly stderr: string;
-}
-
-function run(cmd: string, args: readonly string[], timeoutMs = 10_000): Promise<RunResult> {
-  return new Promise((done) => {
-    execFile(cmd, [...args], { timeout: timeoutMs, encoding: 'utf8' }, (error, _stdout, stderr) => {
-      if (error === null) done({ ok: true, missing: false, stderr });
-      else done({ ok: false, missing: errnoCode(error) === 'ENOENT', stderr: stderr || error.message });
-    });
-  });
-}
-
-export type UnmountOutcome = 'not-mounted' | 'unmounted' | 'lazy';
-
-/**
- * Detaches the top mount at `mountpoint` (and, if it is stacked, every mount there). Tries a plain
- * unmount first, then a lazy one, so it works while a process still has a file open or the serving
- * process is gone (ENOTCONN). Throws FuseMountError('UNMOUNT_FAILED') if all fail.
- */
-export async function unmountPath(mountpoint: string): Promise<UnmountOutcome> {
-  const mp = resolve(mountpoint);
-  if (mountsAt(mp).length === 0) return 'not-mounted';
-  const steps: ReadonlyArray<readonly [string, readonly string[], UnmountOutcome]> = [
-    ['umount', [mp], 'unmounted'],
-    ['fusermount', ['-u', mp], 'unmounted'],
-    ['fusermount', ['-uz', mp], 'lazy'],
-    ['umount', ['-l', mp], 'lazy'],
-  ];
-  const errors: string[] = [];
-  for (const [cmd, args, outcome] of steps) {
-    const before = mountsAt(mp).length;
-    if (before === 0) return outcome;
-    const r = await run(cmd, args);
-    const after = mountsAt(mp).length;
-    if (after === 0) return outcome;
-    if (after < before) continue; // peeled one layer of a stack; go on
-    errors.push(`${cmd} ${args.join(' ')}: ${r.missing ? 'not installed' : r.stderr.trim()}`);
-  }
-  throw new FuseMountError(
-    'UNMOUNT_FAILED',
-    `could not unmount ${mp}:\n  ${errors.join('\n  ')}\n` +
-      'Install util-linux `umount` (or `apt-get install fuse` for fusermount) and run as root.',
-    mp,
-  );
 }
 
 let unmountPatched = false;
@@ -375,115 +292,6 @@ export async function mountSysfs(
   }
 }
 
-export interface CleanStaleOptions {
-  /** Only mounts at or below this directory. */
-  readonly under?: string;
-  /** Also detach mounts that still answer (another live process serves them). Default false. */
-  readonly includeLive?: boolean;
-  /** How long a stat of the mount root may take before the mount counts as hung (stale). Default 2 s. */
-  readonly probeTimeoutMs?: number;
-}
-
-/**
- * Lazily detaches `fuse.mdevsim` mounts whose serving process is gone (stat gives ENOTCONN) or
- * hung. Mounts this process serves are never touched. Returns the mountpoints it detached.
- */
-export async function cleanStaleMounts(options: CleanStaleOptions = {}): Promise<string[]> {
-  const under = options.under === undefined ? undefined : resolve(options.under);
-  const candidates = readMountinfo().filter(
-    (m) =>
-      m.fsType === FUSE_FSTYPE &&
-      !live.has(m.mountPoint) &&
-      (under === undefined || m.mountPoint === under || m.mountPoint.startsWith(`${under}/`)),
-  );
-  const cleaned: string[] = [];
-  // Deepest first, so a stale mount inside another one goes before its parent.
-  candidates.sort((a, b) => b.mountPoint.length - a.mountPoint.length);
-  for (const m of candidates) {
-    const stale =
-      options.includeLive === true || (await probeStale(m.mountPoint, options.probeTimeoutMs ?? 2000));
-    if (!stale) continue;
-    await unmountPath(m.mountPoint);
-    cleaned.push(m.mountPoint);
-  }
-  return cleaned;
-}
-
-async function probeStale(mp: string, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((done) => {
-    timer = setTimeout(() => done(true), timeoutMs);
-  });
-  const probe = stat(mp).then(
-    () => false,
-    (error: unknown) => {
-      const code = errnoCode(error);
-      return code === 'ENOTCONN' || code === 'ECONNABORTED' || code === 'EIO';
-    },
-  );
-  try {
-    return await Promise.race([probe, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Where signals come from (default `process`); tests pass an EventEmitter. */
-export interface SignalSource {
-  on(signal: NodeJS.Signals, listener: () => void): unknown;
-  off(signal: NodeJS.Signals, listener: () => void): unknown;
-}
-
-export interface SignalCleanupOptions {
-  readonly source?: SignalSource;
-  /** Default `process.exit`. */
-  readonly exit?: (code: number) => void;
-  /** Where unmount failures are reported. Default stderr. */
-  readonly log?: (message: string) => void;
-}
-
-const SIGNAL_EXIT: ReadonlyArray<readonly [NodeJS.Signals, number]> = [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-];
-
-/**
- * On the first SIGINT/SIGTERM, unmounts `handles` (default: every live mount of this process,
- * read at signal time) once and exits 130/143. A second signal during cleanup exits at once with
- * its code. Returns a function that removes the listeners.
- */
-export function installSignalCleanup(
-  handles?: Iterable<MountHandle>,
-  options: SignalCleanupOptions = {},
-): () => void {
-  const source: SignalSource = options.source ?? process;
-  const exit = options.exit ?? ((code: number) => process.exit(code));
-  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
-  let cleaning = false;
-  const listeners = SIGNAL_EXIT.map(([signal, code]) => {
-    const listener = (): void => {
-      if (cleaning) {
-        exit(code);
-        return;
-      }
-      cleaning = true;
-      const targets = [...(handles ?? live.values())];
-      void Promise.allSettled(targets.map((h) => h.unmount())).then((results) => {
-        results.forEach((r, i) => {
-          if (r.status === 'rejected') {
-            const reason: unknown = r.reason;
-            log(
-              `mdevsim: could not unmount ${targets[i]?.mountpoint ?? '?'}: ${reason instanceof Error ? reason.message : String(reason)}`,
-            );
-          }
-        });
-        exit(code);
-      });
-    };
-    source.on(signal, listener);
-    return [signal, listener] as const;
-  });
-  return () => {
-    for (const [signal, listener] of listeners) source.off(signal, listener);
-  };
+function describeMount(m: MountEntry): string {
+  return `${m.fsType} from '${m.source}'`;
 }
