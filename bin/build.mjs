@@ -2,7 +2,7 @@
 /**
  * `npm run build`: bundles the library (index.ts -> dist/index.js) and the CLI
  * (cli/main.ts -> dist/cli/main.js) with esbuild: ESM, platform node, target node20, npm packages
- * left external, and code splitting, so each command's module (a dynamic import in cli/main.ts)
+ * left external, and code splitting, so each command's module (a dynamic import in cli/program/*.ts)
  * becomes its own chunk and is loaded only when that command runs.
  *
  * One thing a plain bundle would break, handled here: library code that finds files next to

@@ -78,7 +78,8 @@ describe('option values', () => {
     ).toEqual({
       from: `a:${U}`,
       to: { host: 'b', parent: 'mtty' },
-      options: { downtimeLimitMs: 300, bandwidth: 2 ** 30, payload: 'modeled' },
+      // --payload is applied when the world is loaded (device state is fixed at creation).
+      options: { downtimeLimitMs: 300, bandwidth: 2 ** 30 },
     });
     expect(() => migrateAction({ from: `a:${U}`, to: 'b', downtimeLimit: '0' })).toThrow(UsageError);
   });
