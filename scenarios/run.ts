@@ -29,21 +29,27 @@ export interface PolicySection {
 
 export type Section = CheckSection | MatrixSection | PolicySection | MigrateSection;
 
+/** Called after each action (for progress bars): finished count, total, the action's title. */
+export type ActionProgress = (done: number, total: number, title: string) => void;
+
 export interface RunReport {
   readonly seed: number;
   readonly sections: readonly Section[];
 }
 
 /** Loads a scenario file (or `-` for stdin, or the built-in default), runs its actions. */
-export async function runScenario(source: string | undefined, _options: { json: boolean } = { json: false }) {
+export async function runScenario(
+  source: string | undefined,
+  options: { readonly json?: boolean; readonly onProgress?: ActionProgress } = {},
+) {
   const path = source ?? DEFAULT_SCENARIO;
   const text = path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
-  const report = await runScenarioText(text);
+  const report = await runScenarioText(text, options.onProgress);
   return { text: formatRunReport(report), json: report };
 }
 
 /** Runs every action of a scenario document, in order, on one fresh world. */
-export async function runScenarioText(text: string): Promise<RunReport> {
+export async function runScenarioText(text: string, onProgress?: ActionProgress): Promise<RunReport> {
   const data = parseScenarioText(text);
   const parsed = ActionsSchema.safeParse(data);
   if (!parsed.success) {
@@ -53,8 +59,12 @@ export async function runScenarioText(text: string): Promise<RunReport> {
   }
   const world = await loadScenario(data as object);
   const sections: Section[] = [];
-  for (const [index, action] of parsed.data.actions.entries())
-    sections.push(await runAction(world, action, index));
+  const actions = parsed.data.actions;
+  for (const [index, action] of actions.entries()) {
+    const section = await runAction(world, action, index);
+    sections.push(section);
+    onProgress?.(index + 1, actions.length, section.title);
+  }
   return { seed: world.seed, sections };
 }
 

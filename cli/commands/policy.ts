@@ -2,6 +2,7 @@ import type { CliContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { prettyJson } from '../format/json.ts';
 import { parseInteger } from '../parse.ts';
+import { withProgress } from '../progress.ts';
 
 export type PolicyCheckOptions = {
   readonly seed?: string;
@@ -47,7 +48,19 @@ export async function policyCheckCommand(
     import('../../lab/policy-check/check-policy.ts'),
     import('../../lab/policy-check/format-report.ts'),
   ]);
-  const report = await checkPolicy(target, checkOptions);
+  const report = await withProgress(
+    ctx,
+    { title: 'policy check', enabled: options.json !== true },
+    (onProgress) =>
+      checkPolicy(target, {
+        ...checkOptions,
+        ...(onProgress === undefined
+          ? {}
+          : {
+              onProgress: (done: number, total: number, label: string) => onProgress({ done, total, label }),
+            }),
+      }),
+  );
   ctx.io.out(options.json === true ? `${prettyJson(report)}\n` : formatReport(report));
   if (report.ok) return 0;
   const required = report.properties.filter((p) => p.kind === 'required' && p.status !== 'pass');

@@ -1,5 +1,6 @@
 import type { CliContext } from '../context.ts';
 import { prettyJson } from '../format/json.ts';
+import { withProgress } from '../progress.ts';
 
 export interface RunOptions {
   readonly json?: boolean;
@@ -17,7 +18,14 @@ export async function runCommand(
 ): Promise<void> {
   const { runScenario } = await import('../../scenarios/run.ts');
   const json = options.json === true;
-  const report = await runScenario(scenario, { json });
+  const report = await withProgress(ctx, { title: 'run', enabled: !json }, (onProgress) =>
+    runScenario(scenario, {
+      json,
+      ...(onProgress === undefined
+        ? {}
+        : { onProgress: (done: number, total: number, label: string) => onProgress({ done, total, label }) }),
+    }),
+  );
   ctx.io.out(json ? `${prettyJson(report.json)}\n` : ensureNewline(report.text));
 }
 

@@ -50,11 +50,17 @@ export async function checkPolicy(
       { modulePath: resolved.modulePath, properties: names, samples: resolved.samples, ...params },
       options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     );
+    run.results.forEach((r, i) => options.onProgress?.(i + 1, names.length, r.name));
     return report(run.results, run.policy);
   }
   const subject = { create: resolved.create, samples: resolved.samples };
   const info = describePolicy(resolved.create);
-  return report(runProperties(subject, names, params), info);
+  const results: PropertyResult[] = [];
+  for (const name of names) {
+    results.push(...runProperties(subject, [name], params));
+    options.onProgress?.(results.length, names.length, name);
+  }
+  return report(results, info);
 }
 
 function describePolicy(create: () => VersionPolicy): { name: string; description: string } {

@@ -74,6 +74,8 @@ export interface CheckOptions {
   readonly policyFor?: (driver: string) => string | undefined;
   /** Module targets: time budget per phase (import, each property) in ms (default 10000). */
   readonly timeoutMs?: number;
+  /** Called as properties finish (for progress bars): finished count, total, the last one. */
+  readonly onProgress?: (done: number, total: number, property: PropertyName) => void;
   /** Directory relative module paths resolve against (default process.cwd()). */
   readonly cwd?: string;
 }
