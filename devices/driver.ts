@@ -11,6 +11,12 @@ import type { VfioMigrationDriver } from './vfio/driver.ts';
 export interface MigrationEnv {
   readonly clock: VirtualClock;
   readonly rng: Rng;
+  /**
+   * True for an instance the scenario declares: it stands for a device whose guest ran before the
+   * simulation starts, so a model seeds its state from `rng`. Absent for one created at runtime
+   * (sysfs `create`), which starts from zeroed memory like a real driver's new instance.
+   */
+  readonly preexisting?: boolean;
 }
 
 /** `device_api` strings of include/uapi/linux/vfio.h (kernel.md §1.5). */

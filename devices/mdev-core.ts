@@ -88,7 +88,13 @@ export class MdevCore {
     return isErrno(created) ? created : buf.length;
   }
 
-  create(type: MdevType, uuid: string, params: CreateParams): MdevDevice | Errno {
+  /** `preexisting`: a scenario's instance, not a runtime `create` (MigrationEnv.preexisting). */
+  create(
+    type: MdevType,
+    uuid: string,
+    params: CreateParams,
+    options: { readonly preexisting?: boolean } = {},
+  ): MdevDevice | Errno {
     if (this.devices.has(uuid)) return this.#refuse(type, fail('EEXIST', `${uuid} already exists`));
     const parent = type.parent;
     const capacity = parent.capacity;
@@ -121,6 +127,7 @@ export class MdevCore {
     const migration = parent.driver.migration?.(device, {
       clock: this.clock,
       rng: this.rng.fork(`vfio:${uuid}`),
+      ...(options.preexisting === true ? { preexisting: true } : {}),
     });
     if (migration !== undefined) {
       const observer = (event: VfioMigrationEvent) => {

@@ -150,7 +150,8 @@ function createInstances(world: World, doc: WorldDocument, issues: ScenarioIssue
       });
       return;
     }
-    const created = kernel.create(type, uuid, { aggregate });
+    // Scenario instances stand for running guests: their state is seeded (MigrationEnv.preexisting).
+    const created = kernel.create(type, uuid, { aggregate }, { preexisting: true });
     if (isErrno(created)) {
       const why =
         created.errno === 'EEXIST'

@@ -5,7 +5,6 @@ import { SysfsDirent, SysfsStats } from './fs-stats.ts';
 
 type Encoding = BufferEncoding;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is for 7-bit ASCII
 const ASCII = /^[\x00-\x7f]*$/;
 const ASCII_ENCODINGS: ReadonlySet<string> = new Set(['utf8', 'utf-8', 'latin1', 'binary', 'ascii']);
 

@@ -53,13 +53,18 @@ export function validateGpuOptions(options: Readonly<Record<string, unknown>>): 
   return undefined;
 }
 
-/** The GPU migration model of one instance: framebuffer × aggregate, dirtied on the clock. */
+/**
+ * The GPU migration model of one instance: framebuffer × aggregate, dirtied on the clock. A
+ * scenario's instance starts with seeded content (a guest has been using it); one created at
+ * runtime, the target of a migration included, starts zeroed and lazily allocated.
+ */
 export function gpuMigration(device: MdevDevice, env: MigrationEnv): VfioMigrationDriver {
   const o = gpuOptions(device.parent.config.options);
   return createGpuMigration({
     framebufferBytes: o.framebufferMiB * MIB * device.params.aggregate,
     dirtyRateBytesPerSec: o.dirtyRateMiBps * MIB * device.params.aggregate,
     payload: o.payload,
+    initialContent: env.preexisting === true ? 'seeded' : 'zero',
     clock: env.clock,
     rng: env.rng,
     model: device.parent.driver.name,

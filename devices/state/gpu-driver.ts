@@ -5,10 +5,11 @@ import { type StepResult, stepFailure, type VfioMigrationDriver } from '../vfio/
 import { isDriverArc } from '../vfio/driver-arcs.ts';
 import { isMigFlags, MIG_FLAG, MIG_STATE, type MigState, migStateName } from '../vfio/states.ts';
 import { DirtyProcess } from './gpu-dirty.ts';
-import { fbStreamBytes, GPU_CHUNK_HEADER_BYTES, GPU_PAGE_SIZE } from './gpu-format.ts';
+import { fbStreamBytes, GPU_CHUNK_HEADER_BYTES, GPU_PAGE_SIZE, pagesPerBlock } from './gpu-format.ts';
 import { GpuLoadStream } from './gpu-load.ts';
+import { GPU_MODELED_READ_BYTES } from './gpu-modeled-read.ts';
 import { GpuSaveStream } from './gpu-save.ts';
-import { GpuDeviceState, type PayloadMode } from './gpu-state.ts';
+import { GpuDeviceState, type InitialContent, type PayloadMode } from './gpu-state.ts';
 
 export interface GpuMigrationOptions {
   /** Framebuffer in use (what dominates vGPU state, performance.md B.5.3); multiple of 4 KiB. */
@@ -20,6 +21,8 @@ export interface GpuMigrationOptions {
   /** Bytes of the framebuffer the guest writes to (from offset 0); default all of it. */
   readonly dirtyWorkingSetBytes?: number;
   readonly payload: PayloadMode;
+  /** `seeded` (default): a guest has been running (scenario instances); `zero`: just created. */
+  readonly initialContent?: InitialContent;
   readonly clock: VirtualClock;
   readonly rng: Rng;
   /** VFIO_MIGRATION_* flags; default STOP_COPY|P2P|PRE_COPY. */
@@ -68,7 +71,7 @@ export class GpuMigrationDriver implements VfioMigrationDriver {
       registerBytes: options.registerBytes ?? DEFAULT_REGISTER_BYTES,
       payload: options.payload,
     };
-    this.device = new GpuDeviceState(geometry, options.rng.fork('state'));
+    this.device = new GpuDeviceState(geometry, options.rng.fork('state'), options.initialContent);
     const ws = options.dirtyWorkingSetBytes ?? options.framebufferBytes;
     if (!(ws >= GPU_PAGE_SIZE && ws <= options.framebufferBytes)) {
       throw new RangeError(`dirty working set must be 4 KiB..framebuffer size, got ${ws}`);
@@ -88,6 +91,16 @@ export class GpuMigrationDriver implements VfioMigrationDriver {
 
   get state(): MigState {
     return this.#state;
+  }
+
+  /**
+   * The read size this device's data fd serves best, a hint for userspace: undefined for real
+   * bytes (QEMU's 1 MiB VFIO_MIG_DEFAULT_DATA_BUFFER_SIZE, qemu.md §2.1, is right), and for a
+   * modeled payload the size of a batch of whole chunks (gpu-modeled-read.ts), whose zero payload
+   * costs nothing however large the read.
+   */
+  get preferredReadBytes(): number | undefined {
+    return this.device.geometry.payload === 'modeled' ? GPU_MODELED_READ_BYTES : undefined;
   }
 
   /** Auto-converge: hold back this fraction (0..1) of the guest's write rate. */
@@ -138,7 +151,8 @@ export class GpuMigrationDriver implements VfioMigrationDriver {
     this.dirtyProcess.sync();
     if (this.#saving !== undefined) return this.#saving.remainingBytes();
     const header = GPU_CHUNK_HEADER_BYTES;
-    return header + fbStreamBytes(this.device.pages) + header + this.device.registers.length + header;
+    const fb = fbStreamBytes(this.device.pages, pagesPerBlock(this.device.geometry.payload === 'modeled'));
+    return header + fb + header + this.device.registers.length + header;
   }
 
   reset(): void {

@@ -15,6 +15,10 @@ import { type Errno, fail } from '../../core/result.ts';
  *
  * all little-endian. FB payloads cover whole 4 KiB pages of one aligned 1 MiB block, so a chunk
  * never exceeds QEMU's 1 MiB read buffer (VFIO_MIG_DEFAULT_DATA_BUFFER_SIZE, qemu.md §2.1).
+ * A modeled stream (BEGIN flag bit 0: sizes only, the payload is zeros the target drops) has
+ * 256 MiB blocks instead: nothing of it is buffered anywhere, and a 16 GiB device is 64 chunks
+ * rather than 16,384, each costing header and page-bitmap work on both ends. Reads of a chunk may
+ * still be any size (a 1 MiB reader gets the payload in 1 MiB pieces).
  */
 
 export const GPU_PAGE_SIZE = 4096;
@@ -25,6 +29,14 @@ export const GPU_CHUNK_HEADER_BYTES = 16;
 export const GPU_MAX_CHUNK_PAYLOAD = 1 << 20;
 /** Pages per aligned block; an FB chunk never crosses a block boundary. */
 export const GPU_PAGES_PER_BLOCK = GPU_MAX_CHUNK_PAYLOAD / GPU_PAGE_SIZE;
+/** Block (and largest FB payload) of a modeled stream. */
+export const GPU_MODELED_BLOCK_BYTES = 256 << 20;
+export const GPU_MODELED_PAGES_PER_BLOCK = GPU_MODELED_BLOCK_BYTES / GPU_PAGE_SIZE;
+
+/** Pages per block of a real or a modeled stream. */
+export function pagesPerBlock(modeled: boolean): number {
+  return modeled ? GPU_MODELED_PAGES_PER_BLOCK : GPU_PAGES_PER_BLOCK;
+}
 
 export const CHUNK_KIND = {
   BEGIN: 1,
@@ -73,6 +85,6 @@ export function parseChunkHeader(bytes: Uint8Array): ChunkHeader | Errno {
 }
 
 /** Stream bytes of the FB chunks covering `pages` pages from a block boundary. */
-export function fbStreamBytes(pages: number): number {
-  return pages * GPU_PAGE_SIZE + Math.ceil(pages / GPU_PAGES_PER_BLOCK) * GPU_CHUNK_HEADER_BYTES;
+export function fbStreamBytes(pages: number, blockPages: number = GPU_PAGES_PER_BLOCK): number {
+  return pages * GPU_PAGE_SIZE + Math.ceil(pages / blockPages) * GPU_CHUNK_HEADER_BYTES;
 }

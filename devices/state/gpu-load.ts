@@ -6,9 +6,9 @@ import {
   CHUNK_KIND,
   type ChunkHeader,
   GPU_CHUNK_HEADER_BYTES,
-  GPU_MAX_CHUNK_PAYLOAD,
   GPU_PAGE_SIZE,
   GPU_PAGES_PER_BLOCK,
+  pagesPerBlock,
   parseChunkHeader,
 } from './gpu-format.ts';
 import type { GpuDeviceState } from './gpu-state.ts';
@@ -16,10 +16,11 @@ import type { GpuDeviceState } from './gpu-state.ts';
 /**
  * The resuming side of the GPU stream (format in gpu-format.ts). Writes may split the stream
  * anywhere (segmentation need not be preserved, kernel.md §3.3): headers are gathered across
- * writes, payloads are copied straight into the device (`set()` into the one framebuffer Buffer).
- * Anything malformed fails that write with EINVAL and poisons the session, so the RES->STOP that
- * follows fails too. finish() is the load-time check: BEGIN matched, END seen, every page and the
- * registers received at least once.
+ * writes, payloads are copied straight into the device (`set()` into the one framebuffer Buffer,
+ * through GpuDeviceState.load*() so the digest cache sees the change). Anything malformed fails
+ * that write with EINVAL and poisons the session, so the RES->STOP that follows fails too.
+ * finish() is the load-time check: BEGIN matched, END seen, every page and the registers received
+ * at least once.
  */
 export class GpuLoadStream implements ResumeSession {
   readonly kind = 'resume';
@@ -31,6 +32,8 @@ export class GpuLoadStream implements ResumeSession {
   #payloadAt = 0;
   #payloadLeft = 0;
   #begun = false;
+  /** Pages per stream block, known from BEGIN (gpu-format.ts). */
+  #blockPages = GPU_PAGES_PER_BLOCK;
   #ended = false;
   #registersSeen = false;
   #broken: Errno | undefined;
@@ -112,6 +115,7 @@ export class GpuLoadStream implements ResumeSession {
       if (modeled !== (geometry.payload === 'modeled'))
         return fail('EINVAL', 'payload mode differs from the target');
       this.#begun = true;
+      this.#blockPages = pagesPerBlock(modeled);
       return undefined;
     }
     if (h.flags !== 0) return fail('EINVAL', `chunk flags ${h.flags} must be 0`);
@@ -120,15 +124,16 @@ export class GpuLoadStream implements ResumeSession {
         return fail('EINVAL', 'second BEGIN chunk');
       case CHUNK_KIND.FB: {
         const count = h.length / GPU_PAGE_SIZE;
-        if (h.length === 0 || h.length > GPU_MAX_CHUNK_PAYLOAD || !Number.isInteger(count)) {
+        const block = this.#blockPages;
+        if (h.length === 0 || count > block || !Number.isInteger(count)) {
           return fail('EINVAL', `bad framebuffer chunk length ${h.length}`);
         }
         const last = h.index + count - 1;
         if (last >= pages) return fail('EINVAL', `pages ${h.index}..${last} beyond ${pages}`);
-        if (Math.floor(h.index / GPU_PAGES_PER_BLOCK) !== Math.floor(last / GPU_PAGES_PER_BLOCK)) {
+        if (Math.floor(h.index / block) !== Math.floor(last / block)) {
           return fail('EINVAL', 'framebuffer chunk crosses a block');
         }
-        for (let p = h.index; p <= last; p++) this.#received.set(p);
+        this.#received.setRange(h.index, last + 1);
         this.#startPayload('fb', h.index * GPU_PAGE_SIZE, h.length);
         return undefined;
       }
@@ -151,12 +156,9 @@ export class GpuLoadStream implements ResumeSession {
   }
 
   #copyPayload(part: Uint8Array): void {
-    if (this.#payloadKind === 'regs') {
-      this.#state.registers.set(part, this.#payloadAt);
-    } else {
-      // Modeled payloads carry no bytes worth keeping: only the count moves.
-      this.#state.framebuffer?.set(part, this.#payloadAt);
-    }
+    // Modeled payloads carry no bytes worth keeping (loadFramebuffer drops them): only the count moves.
+    if (this.#payloadKind === 'regs') this.#state.loadRegisters(this.#payloadAt, part);
+    else this.#state.loadFramebuffer(this.#payloadAt, part);
     this.#payloadAt += part.length;
     this.#payloadLeft -= part.length;
   }

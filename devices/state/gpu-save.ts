@@ -8,13 +8,21 @@ import {
   fbStreamBytes,
   GPU_CHUNK_HEADER_BYTES,
   GPU_PAGE_SIZE,
-  GPU_PAGES_PER_BLOCK,
+  pagesPerBlock,
   writeChunkHeader,
 } from './gpu-format.ts';
+import { acquireBatch, GPU_MODELED_READ_BYTES, type ModeledBatch, releaseBatch } from './gpu-modeled-read.ts';
 import { type GpuDeviceState, modeledPayload } from './gpu-state.ts';
 
 /** Which PRECOPY_INFO counter a chunk's bytes belong to until they are read. */
 type Account = 'initial' | 'dirty' | 'final';
+
+/** The next FB chunk: pages [start, end) of one block, from the initial pass or the dirty log. */
+interface FbChunk {
+  readonly start: number;
+  readonly end: number;
+  readonly account: 'initial' | 'dirty';
+}
 
 const EMPTY = new Uint8Array(0);
 
@@ -32,12 +40,16 @@ export interface GpuSaveHooks {
  * then, once in STOP_COPY, the final registers and END. PRE_COPY info is exact: `initialBytes` is
  * what is left of the initial pass, `dirtyBytes` what the dirty log would take now (kernel.md §3.8).
  * Pages the initial pass has not reached yet are not logged: the pass will send their latest bytes.
+ * A modeled session asked for more than one chunk fills the read with as many whole FB chunks as
+ * fit (gpu-modeled-read.ts); the bytes and the accounting are those of reading them one by one.
  */
 export class GpuSaveStream implements SaveSession {
   readonly kind = 'save';
   readonly #state: GpuDeviceState;
   readonly #hooks: GpuSaveHooks;
   readonly #dirty: DirtyBitmap;
+  /** Pages per stream block: 1 MiB, or 256 MiB for a modeled stream (gpu-format.ts). */
+  readonly #blockPages: number;
   #header = new Uint8Array(GPU_CHUNK_HEADER_BYTES);
   #disabled = false;
   #beginPending = true;
@@ -54,11 +66,13 @@ export class GpuSaveStream implements SaveSession {
   #payloadLeft = 0;
   #account: Account = 'initial';
   #bytesRead = 0;
+  #batch: ModeledBatch | undefined;
 
   constructor(state: GpuDeviceState, hooks: GpuSaveHooks, startedInPreCopy: boolean) {
     this.#state = state;
     this.#hooks = hooks;
-    this.#dirty = new DirtyBitmap(state.pages);
+    this.#blockPages = pagesPerBlock(state.geometry.payload === 'modeled');
+    this.#dirty = new DirtyBitmap(state.pages, this.#blockPages);
     this.#initialRegsPending = startedInPreCopy;
   }
 
@@ -85,6 +99,13 @@ export class GpuSaveStream implements SaveSession {
     if (this.#disabled) return fail('ENODEV', 'migration file is disabled');
     this.#hooks.sync();
     if (max === 0) return EMPTY;
+    if (this.#headerLeft === 0 && this.#payloadLeft === 0 && this.#state.framebuffer === undefined) {
+      const batch = this.#modeledBatch(max);
+      if (batch !== undefined) {
+        this.#bytesRead += batch.length;
+        return batch;
+      }
+    }
     if (this.#headerLeft === 0 && this.#payloadLeft === 0 && !this.#nextChunk()) {
       if (this.#hooks.emptyRead === 'ENOMSG' && this.#hooks.inPreCopy()) {
         return fail('ENOMSG', 'no pre-copy data available now');
@@ -128,11 +149,13 @@ export class GpuSaveStream implements SaveSession {
   disable(): void {
     this.#disabled = true;
     this.#dirty.clearAll();
+    if (this.#batch !== undefined) releaseBatch(this.#batch);
+    this.#batch = undefined;
   }
 
   #initialBytes(): number {
     const begin = this.#beginPending ? GPU_CHUNK_HEADER_BYTES : 0;
-    const fb = fbStreamBytes(this.#state.pages - this.#initialNext);
+    const fb = fbStreamBytes(this.#state.pages - this.#initialNext, this.#blockPages);
     const regs = this.#initialRegsPending ? GPU_CHUNK_HEADER_BYTES + this.#state.registers.length : 0;
     return begin + fb + regs + this.#inFlight('initial');
   }
@@ -155,23 +178,15 @@ export class GpuSaveStream implements SaveSession {
       this.#start({ kind: CHUNK_KIND.BEGIN, flags, index: pages, length: registers.length }, 'initial');
       return true;
     }
-    if (this.#initialNext < pages) {
-      const first = this.#initialNext;
-      const end = Math.min(first + GPU_PAGES_PER_BLOCK, pages);
-      this.#initialNext = end;
-      this.#startFb(first, end, 'initial');
+    const fb = this.#peekFb();
+    if (fb !== undefined) {
+      this.#takeFb(fb);
+      this.#startFb(fb.start, fb.end, fb.account);
       return true;
     }
     if (this.#initialRegsPending) {
       this.#initialRegsPending = false;
       this.#startRegs('initial');
-      return true;
-    }
-    const run = this.#dirty.findRun(this.#scan);
-    if (run !== undefined) {
-      this.#dirty.clearRun(run.start, run.end);
-      this.#scan = run.end >= pages ? 0 : run.end;
-      this.#startFb(run.start, run.end, 'dirty');
       return true;
     }
     if (!this.#final) return false;
@@ -186,6 +201,49 @@ export class GpuSaveStream implements SaveSession {
       return true;
     }
     return false;
+  }
+
+  /** The next chunk if it is an FB chunk (initial pass, else dirty runs once the registers went). */
+  #peekFb(): FbChunk | undefined {
+    if (this.#beginPending) return undefined;
+    const pages = this.#state.pages;
+    if (this.#initialNext < pages) {
+      const start = this.#initialNext;
+      return { start, end: Math.min(start + this.#blockPages, pages), account: 'initial' };
+    }
+    if (this.#initialRegsPending) return undefined;
+    const run = this.#dirty.findRun(this.#scan);
+    return run === undefined ? undefined : { start: run.start, end: run.end, account: 'dirty' };
+  }
+
+  /** Takes a peeked FB chunk out of what is pending. */
+  #takeFb(fb: FbChunk): void {
+    if (fb.account === 'initial') {
+      this.#initialNext = fb.end;
+    } else {
+      this.#dirty.clearRun(fb.start, fb.end);
+      this.#scan = fb.end >= this.#state.pages ? 0 : fb.end;
+    }
+  }
+
+  /**
+   * Modeled only: as many whole pending FB chunks as fit in `max`, in one buffer; undefined when
+   * the next chunk is not an FB chunk or does not fit whole (then it is read the ordinary way).
+   */
+  #modeledBatch(max: number): Uint8Array | undefined {
+    let fb = this.#peekFb();
+    // No larger than the whole framebuffer's chunks: a small modeled device needs no 256 MiB buffer.
+    const limit = Math.min(max, GPU_MODELED_READ_BYTES, fbStreamBytes(this.#state.pages, this.#blockPages));
+    if (fb === undefined || GPU_CHUNK_HEADER_BYTES + (fb.end - fb.start) * GPU_PAGE_SIZE > limit)
+      return undefined;
+    if (this.#batch === undefined) this.#batch = acquireBatch();
+    const batch = this.#batch;
+    batch.begin(limit);
+    while (fb !== undefined && batch.add(fb.start, fb.end - fb.start)) {
+      this.#takeFb(fb);
+      fb = this.#peekFb();
+    }
+    return batch.take();
   }
 
   #startFb(first: number, end: number, account: Account): void {

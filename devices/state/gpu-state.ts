@@ -1,5 +1,5 @@
 import type { Rng } from '../../core/rng.ts';
-import { stateDigestOf } from './digest.ts';
+import { BlockDigests, gpuDigest } from './gpu-digest.ts';
 import { GPU_MAX_CHUNK_PAYLOAD, GPU_PAGE_SIZE } from './gpu-format.ts';
 
 /** `real`: the bytes exist and move; `modeled`: only sizes exist (a 16 GiB device costs ~nothing). */
@@ -11,28 +11,50 @@ export interface GpuGeometry {
   readonly payload: PayloadMode;
 }
 
-/** A shared zero page pool for modeled payloads: one MiB, allocated once, never written. */
+/**
+ * A shared zero pool for modeled payloads, never written: 1 MiB, grown on demand up to a modeled
+ * chunk (256 MiB) for readers that take payloads in larger pieces. `new Uint8Array` memory is
+ * faulted in only when read, so its size is address space until someone checksums it.
+ */
 let zeros: Uint8Array | undefined;
 export function modeledPayload(length: number): Uint8Array {
-  zeros ??= new Uint8Array(GPU_MAX_CHUNK_PAYLOAD);
+  if (zeros === undefined || zeros.length < length)
+    zeros = new Uint8Array(Math.max(length, GPU_MAX_CHUNK_PAYLOAD));
   return zeros.subarray(0, length);
 }
+
+/**
+ * Where a device's initial state comes from. `seeded`: drawn from the Rng, for a device that
+ * stands for a guest that has been running before the simulation starts (scenario instances);
+ * `zero`: all zero, for a device created at runtime (sysfs `create`): a real driver hands a new
+ * instance scrubbed memory so no previous tenant's data leaks, and the zero framebuffer is
+ * allocated lazily (`Buffer.alloc`: pages are faulted in only when first written).
+ */
+export type InitialContent = 'seeded' | 'zero';
 
 /**
  * The migratable state of a GPU-like mdev: an MMIO register file and a framebuffer in 4 KiB
  * pages. In `real` mode the framebuffer is one Buffer (views are handed out, never per-page
  * copies); in `modeled` mode it does not exist and only the registers carry bytes.
+ *
+ * Every change goes through touch() (guest writes) or the load*() methods (the resuming stream),
+ * which bump `generation` and mark the changed digest blocks: digest() of unchanged state is a
+ * cached string, and after a change only the changed 1 MiB blocks are hashed again
+ * (gpu-digest.ts). Writing to `framebuffer` or `registers` directly bypasses that: don't.
  */
 export class GpuDeviceState {
   readonly geometry: GpuGeometry;
   readonly pages: number;
   readonly registers: Uint8Array;
-  /** The framebuffer (real mode only). */
+  /** The framebuffer (real mode only). Read-only for everyone but this class. */
   readonly framebuffer: Buffer | undefined;
   readonly #registerView: DataView;
+  readonly #blocks: BlockDigests | undefined;
   #touches = 0;
+  #generation = 0;
+  #digest: { readonly generation: number; readonly value: string } | undefined;
 
-  constructor(geometry: GpuGeometry, rng: Rng) {
+  constructor(geometry: GpuGeometry, rng: Rng, content: InitialContent = 'seeded') {
     const { framebufferBytes, registerBytes } = geometry;
     if (
       !Number.isSafeInteger(framebufferBytes) ||
@@ -50,15 +72,34 @@ export class GpuDeviceState {
       throw new RangeError('register file larger than one chunk (1 MiB)');
     this.geometry = geometry;
     this.pages = framebufferBytes / GPU_PAGE_SIZE;
-    this.registers = rng.fork('registers').bytes(registerBytes);
+    const seeded = content === 'seeded';
+    this.registers = seeded ? rng.fork('registers').bytes(registerBytes) : new Uint8Array(registerBytes);
     this.#registerView = new DataView(this.registers.buffer, this.registers.byteOffset, registerBytes);
-    this.framebuffer =
-      geometry.payload === 'real' ? seedFramebuffer(framebufferBytes, rng.fork('framebuffer')) : undefined;
+    if (geometry.payload === 'real') {
+      const fb = seeded
+        ? seedFramebuffer(framebufferBytes, rng.fork('framebuffer'))
+        : Buffer.alloc(framebufferBytes);
+      this.framebuffer = fb;
+      this.#blocks = new BlockDigests(fb, seeded ? 'unknown' : 'zero');
+    } else {
+      this.framebuffer = undefined;
+      this.#blocks = undefined;
+    }
   }
 
   /** Page writes by the guest on this device so far (not migrated; a statistic). */
   get touches(): number {
     return this.#touches;
+  }
+
+  /** Changes to the migrating state so far: equal generations mean unchanged state. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Framebuffer blocks the next digest() must hash (changed since the last one). */
+  get pendingDigestBlocks(): number {
+    return this.#blocks?.staleBlocks ?? 0;
   }
 
   /**
@@ -68,17 +109,40 @@ export class GpuDeviceState {
   touch(page: number): void {
     const n = ++this.#touches;
     const fb = this.framebuffer;
-    if (fb !== undefined) fb.writeUInt32LE(mix(n, page), page * GPU_PAGE_SIZE + ((n * 4) % GPU_PAGE_SIZE));
+    if (fb !== undefined) {
+      fb.writeUInt32LE(mix(n, page), page * GPU_PAGE_SIZE + ((n * 4) % GPU_PAGE_SIZE));
+      this.#blocks?.markPage(page);
+    }
     const words = this.registers.length / 4;
     this.#registerView.setUint32((n % words) * 4, mix(page, n), true);
+    this.#generation++;
   }
 
-  /** sha256 of geometry, registers and (real mode) the framebuffer. */
-  digest(): string {
-    const { framebufferBytes, registerBytes, payload } = this.geometry;
-    const label = `gpu:${framebufferBytes}:${registerBytes}:${payload}`;
+  /** The resuming stream's framebuffer bytes at byte offset `at` (modeled: nothing to keep). */
+  loadFramebuffer(at: number, bytes: Uint8Array): void {
     const fb = this.framebuffer;
-    return stateDigestOf(label, fb === undefined ? [this.registers] : [this.registers, fb]);
+    if (fb === undefined) return;
+    fb.set(bytes, at);
+    this.#blocks?.markRange(at, at + bytes.length);
+    this.#generation++;
+  }
+
+  /** The resuming stream's register bytes at byte offset `at`. */
+  loadRegisters(at: number, bytes: Uint8Array): void {
+    this.registers.set(bytes, at);
+    this.#generation++;
+  }
+
+  /**
+   * sha256 of geometry, registers and (real mode) the framebuffer's block hashes (gpu-digest.ts):
+   * free when nothing changed since the last call, else the registers plus the changed blocks.
+   */
+  digest(): string {
+    const cached = this.#digest;
+    if (cached !== undefined && cached.generation === this.#generation) return cached.value;
+    const value = gpuDigest(this.geometry, this.registers, this.#blocks?.hashes());
+    this.#digest = { generation: this.#generation, value };
+    return value;
   }
 }
 

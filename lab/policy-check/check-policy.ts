@@ -50,7 +50,7 @@ export async function checkPolicy(
       { modulePath: resolved.modulePath, properties: names, samples: resolved.samples, ...params },
       options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     );
-    run.results.forEach((r, i) => options.onProgress?.(i + 1, names.length, r.name));
+    for (const [i, r] of run.results.entries()) options.onProgress?.(i + 1, names.length, r.name);
     return report(run.results, run.policy);
   }
   const subject = { create: resolved.create, samples: resolved.samples };

@@ -1,19 +1,19 @@
 import type { VfioMigrationDevice } from '../../devices/vfio/vfio-device.ts';
 
 interface Throttleable {
-  readonly dirtyProcess: { setThrottle(fraction: number): void; readonly throttle: number };
+  setThrottle(fraction: number): void;
 }
 
 /**
  * QEMU's auto-converge throttles the guest's vCPUs, which slows the rate the guest dirties
- * memory (qemu.md §4 item 5). In the simulator the guest's writes to device memory are the GPU
- * model's dirty process, so throttling reaches it there. Devices without one (mtty) return
- * undefined: nothing to throttle.
+ * memory (qemu.md §4 item 5). In the simulator the guest's writes to device memory come from the
+ * device model, which offers `setThrottle(fraction)` when it has a guest to slow (the GPU model);
+ * devices without it (mtty) return undefined: nothing to throttle.
  */
 export function guestThrottle(device: VfioMigrationDevice): ((fraction: number) => void) | undefined {
   const driver = device.driver as Partial<Throttleable>;
-  const process = driver.dirtyProcess;
-  return process === undefined ? undefined : (fraction) => process.setThrottle(fraction);
+  if (typeof driver.setThrottle !== 'function') return undefined;
+  return (fraction) => driver.setThrottle?.(fraction);
 }
 
 /** QEMU's defaults: first step cpu-throttle-initial 20 %, then +10 %, at most 99 %. */

@@ -1,5 +1,6 @@
 import { MdevsimError } from '../../core/errors.ts';
 import type { MigrationEvent } from './events.ts';
+import { FRAME_HEADROOM } from './read-size.ts';
 
 /**
  * Knobs of one migration. Defaults follow QEMU (qemu.md §4): downtime-limit 300 ms, max-bandwidth
@@ -24,9 +25,12 @@ export interface MigrateOptions {
   readonly sysfsOpUs?: number;
   /** Cost of one VFIO feature ioctl, microseconds. */
   readonly ioctlUs?: number;
-  /** Largest chunk read from the data fd: QEMU's VFIO_MIG_DEFAULT_DATA_BUFFER_SIZE, 1 MiB. */
+  /**
+   * Largest chunk read from the data fd. Default: QEMU's VFIO_MIG_DEFAULT_DATA_BUFFER_SIZE, 1 MiB,
+   * or the device model's preferred read size when it has one (modeled payloads, read-size.ts).
+   */
   readonly chunkBytes?: number;
-  /** Largest stream frame either end accepts. */
+  /** Largest stream frame either end accepts. Default 16 MiB + 64 KiB, more if a read is larger. */
   readonly maxFrameSize?: number;
   /** The handshake mode (`type`: the seed's algorithm; `instance`: v5 device node). */
   readonly handshakeMode?: 'type' | 'instance';
@@ -48,6 +52,17 @@ export interface MigrateOptions {
   readonly payloadCrc?: boolean;
   /** Called with each event before the cancel check (tests use it to change the world mid-way). */
   readonly onEvent?: (event: MigrationEvent) => void;
+  /**
+   * Take the state digests and check the target's against the source's at-stop one before the
+   * target runs (default true): what "digest-checked end to end" means. Each digest is cached by
+   * the device model and only changed blocks are hashed again, but the target's is one full sha256
+   * pass over the loaded state (and the source's first one another): ~150 ms per 256 MiB measured
+   * by bench/stream.bench.ts, against 12 to 25 ms to copy it (performance.md §B.3). With false the
+   * migration takes no digest at all: `sourceDigest.before` and `.after` are '' and
+   * `atStop`/`targetDigest` are absent; a caller compares the devices' stateDigest() itself
+   * afterwards if it wants the check.
+   */
+  readonly verifyDigests?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -59,10 +74,13 @@ export interface ResolvedOptions {
   readonly rttNs: number;
   readonly sysfsOpNs: number;
   readonly ioctlNs: number;
-  readonly chunkBytes: number;
-  readonly maxFrameSize: number;
+  /** undefined: per device (read-size.ts). */
+  readonly chunkBytes: number | undefined;
+  /** undefined: fitted to the read size (read-size.ts). */
+  readonly maxFrameSize: number | undefined;
   readonly handshakeMode: 'type' | 'instance';
   readonly payloadCrc: boolean;
+  readonly verifyDigests: boolean;
 }
 
 export const MIB = 1024 * 1024;
@@ -94,7 +112,16 @@ export function resolveOptions(o: MigrateOptions): ResolvedOptions {
   };
   const maxIterations = positive('maxIterations', o.maxIterations, 30, 1_000_000);
   if (!Number.isInteger(maxIterations)) throw new MigrateOptionsError('maxIterations must be an integer');
-  const chunkBytes = positive('chunkBytes', o.chunkBytes, MIB, 64 * MIB);
+  const chunkBytes =
+    o.chunkBytes === undefined ? undefined : Math.floor(positive('chunkBytes', o.chunkBytes, MIB, 64 * MIB));
+  const maxFrameSize =
+    o.maxFrameSize === undefined ? undefined : positive('maxFrameSize', o.maxFrameSize, 0, 1024 * MIB);
+  // A read becomes one frame: a frame limit below the read size would fail mid-migration.
+  if (maxFrameSize !== undefined && maxFrameSize < (chunkBytes ?? MIB) + FRAME_HEADROOM) {
+    throw new MigrateOptionsError(
+      `maxFrameSize ${maxFrameSize} leaves no room for a ${chunkBytes ?? MIB}-byte read + ${FRAME_HEADROOM}`,
+    );
+  }
   return {
     downtimeLimitNs: positive('downtimeLimitMs', o.downtimeLimitMs, 300, 2_000_000) * 1e6,
     bandwidth: positive('bandwidth', o.bandwidth, 128 * MIB),
@@ -104,9 +131,10 @@ export function resolveOptions(o: MigrateOptions): ResolvedOptions {
     rttNs: nonNegative('rttMs', o.rttMs, 0.2) * 1e6,
     sysfsOpNs: nonNegative('sysfsOpUs', o.sysfsOpUs, 10) * 1e3,
     ioctlNs: nonNegative('ioctlUs', o.ioctlUs, 5) * 1e3,
-    chunkBytes: Math.floor(chunkBytes),
-    maxFrameSize: positive('maxFrameSize', o.maxFrameSize, 16 * MIB + 64 * 1024, 1024 * MIB),
+    chunkBytes,
+    maxFrameSize,
     handshakeMode: o.handshakeMode ?? 'type',
     payloadCrc: o.payloadCrc ?? o.wire !== undefined,
+    verifyDigests: o.verifyDigests ?? true,
   };
 }

@@ -32,8 +32,12 @@ export interface MigrationResult {
   /** Final guest throttle (auto-converge), 0..0.99. */
   readonly throttle: number;
   readonly bytesTotal: number;
-  /** sha256 of the source's migrating state before, at stop (what moved), and after. */
+  /**
+   * sha256 of the source's migrating state before, at stop (what moved), and after. With the
+   * `verifyDigests: false` option none is taken: before and after are '' and atStop is absent.
+   */
   readonly sourceDigest: { readonly before: string; readonly atStop?: string; readonly after: string };
+  /** The target's digest once it runs (completed migrations with `verifyDigests`, the default). */
   readonly targetDigest?: string;
   readonly events: number;
 }

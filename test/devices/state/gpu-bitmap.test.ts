@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NS_PER_MS, VirtualClock } from '../../../core/clock.ts';
 import { Rng } from '../../../core/rng.ts';
-import { DirtyBitmap } from '../../../devices/state/gpu-bitmap.ts';
+import { DirtyBitmap, PageBitmap } from '../../../devices/state/gpu-bitmap.ts';
 import { DirtyProcess } from '../../../devices/state/gpu-dirty.ts';
-import { GPU_PAGES_PER_BLOCK } from '../../../devices/state/gpu-format.ts';
+import { GPU_MODELED_PAGES_PER_BLOCK, GPU_PAGES_PER_BLOCK } from '../../../devices/state/gpu-format.ts';
 
 /** Brute force: maximal runs of set pages, cut at block boundaries. */
 function runsOf(set: ReadonlySet<number>, pages: number): number {
@@ -52,6 +52,45 @@ describe('dirty page log', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('page bitmap range set (the loader marks whole chunks received)', () => {
+  it('setRange sets exactly [start, end) and keeps the count exact, over any word alignment', () => {
+    const pages = 5 * 32 + 7;
+    const range = fc
+      .tuple(fc.integer({ min: 0, max: pages }), fc.integer({ min: 0, max: pages }))
+      .map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(range, fc.integer({ min: 0, max: pages - 1 })), { maxLength: 20 }),
+        (ops) => {
+          const bitmap = new PageBitmap(pages);
+          const model = new Set<number>();
+          for (const o of ops) {
+            if (typeof o === 'number') {
+              bitmap.set(o);
+              model.add(o);
+            } else {
+              bitmap.setRange(o[0], o[1]);
+              for (let p = o[0]; p < o[1]; p++) model.add(p);
+            }
+            expect(bitmap.count).toBe(model.size);
+          }
+          for (let p = 0; p < pages; p++) expect(bitmap.has(p)).toBe(model.has(p));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a dirty log with modeled (256 MiB) blocks counts runs across 1 MiB boundaries', () => {
+    const bitmap = new DirtyBitmap(2 * GPU_MODELED_PAGES_PER_BLOCK, GPU_MODELED_PAGES_PER_BLOCK);
+    bitmap.setRange(GPU_PAGES_PER_BLOCK - 2, GPU_PAGES_PER_BLOCK + 2); // one run over a 1 MiB edge
+    expect(bitmap.runs).toBe(1);
+    bitmap.setRange(GPU_MODELED_PAGES_PER_BLOCK - 1, GPU_MODELED_PAGES_PER_BLOCK + 1); // split by the block
+    expect(bitmap.runs).toBe(3);
+    expect(bitmap.findRun(0)).toEqual({ start: GPU_PAGES_PER_BLOCK - 2, end: GPU_PAGES_PER_BLOCK + 2 });
   });
 });
 

@@ -3,7 +3,11 @@ import { NS_PER_MS, NS_PER_S, VirtualClock } from '../../../core/clock.ts';
 import { isErrno } from '../../../core/result.ts';
 import { Rng } from '../../../core/rng.ts';
 import { createGpuMigration, type GpuMigrationOptions } from '../../../devices/state/gpu-driver.ts';
-import { GPU_CHUNK_HEADER_BYTES, GPU_MAX_CHUNK_PAYLOAD } from '../../../devices/state/gpu-format.ts';
+import {
+  GPU_CHUNK_HEADER_BYTES,
+  GPU_MAX_CHUNK_PAYLOAD,
+  GPU_MODELED_BLOCK_BYTES,
+} from '../../../devices/state/gpu-format.ts';
 import type { MigrationDataFile } from '../../../devices/vfio/data-file.ts';
 import { MIG_STATE } from '../../../devices/vfio/states.ts';
 import { VfioMigrationDevice } from '../../../devices/vfio/vfio-device.ts';
@@ -31,9 +35,9 @@ function file(reply: ReturnType<VfioMigrationDevice['setState']>): MigrationData
   return f;
 }
 
-/** Full stream size of an idle device: BEGIN, FB chunks, REGS, END. */
-function fullSize(fbBytes: number, regs = REGS): number {
-  return 16 + fbBytes + Math.ceil(fbBytes / MiB) * 16 + 16 + regs + 16;
+/** Full stream size of an idle device: BEGIN, FB chunks (one per block), REGS, END. */
+function fullSize(fbBytes: number, regs = REGS, block = MiB): number {
+  return 16 + fbBytes + Math.ceil(fbBytes / block) * 16 + 16 + regs + 16;
 }
 
 describe('GPU state: live migration with pre-copy (kernel.md §3.3, §3.8; qemu.md §2.3)', () => {
@@ -267,7 +271,8 @@ describe('GPU modeled payload', () => {
     const dst = make(12);
     expect(src.driver.device.framebuffer).toBeUndefined();
     const size = value(src.device.getDataSize());
-    expect(size).toBe(fullSize(16 * 1024 * MiB));
+    // Modeled streams cut the framebuffer in 256 MiB blocks (gpu-format.ts).
+    expect(size).toBe(fullSize(16 * 1024 * MiB, REGS, GPU_MODELED_BLOCK_BYTES));
     const out = file(src.device.setState(PRE_COPY_P2P));
     const into = file(dst.device.setState(RESUMING));
     clock.advance(10 * NS_PER_MS);
