@@ -9,25 +9,14 @@ import { checkCompatibility } from '../handshake/check.ts';
 import { errnoOf } from '../handshake/fs-like.ts';
 import type { Verdict } from '../handshake/verdict.ts';
 import { STREAM_VERSION } from '../stream/constants.ts';
-import {
-  type VfioSection,
-  writeComplete,
-  writeConfigState,
-  writeIterate,
-  writeSetup,
-} from '../stream/save-helpers.ts';
+import { type VfioSection, writeComplete, writeConfigState, writeSetup } from '../stream/save-helpers.ts';
 import { StreamWriter } from '../stream/writer.ts';
 import { MigrationAbort, must } from './abort.ts';
 import { Accounting, Cancelled } from './accounting.ts';
-import {
-  guestThrottle,
-  THROTTLE_INCREMENT,
-  THROTTLE_INITIAL,
-  THROTTLE_MAX,
-  THROTTLE_TRIGGER,
-} from './guest.ts';
 import { Link } from './link.ts';
 import { type MigrateOptions, type ResolvedOptions, resolveOptions } from './options.ts';
+import { createTarget, pickTargetParent, sourceAggregate } from './placement.ts';
+import { type PrecopyStats, readChunks, runPrecopy } from './precopy.ts';
 import { maxFrameSizeFor, readBytesFor } from './read-size.ts';
 import type { MigrationResult } from './result.ts';
 import { configBlobText, TargetLoader } from './target-loader.ts';
@@ -81,9 +70,7 @@ class MigrationRun {
   #targetDigest: string | undefined;
   #downtimeStart: number | undefined;
   #downtimeNs = 0;
-  #iterations = 0;
-  #converged = false;
-  #throttle = 0;
+  readonly #precopyStats: PrecopyStats = { iterations: 0, converged: false, throttle: 0 };
   #link: Link | undefined;
   /** Data fd read size, fixed once the source device is open. */
   #readBytes = 0;
@@ -119,7 +106,7 @@ class MigrationRun {
     const { uuid } = this.#req.from;
     // The check runs before its first event is announced (same clock, same order of events), so
     // a cancel at `handshake-start` still finds a verdict to report.
-    this.#targetParent = this.#req.to.parent ?? this.#pickParent(uuid);
+    this.#targetParent = this.#req.to.parent ?? pickTargetParent(this.#src.fs, this.#dst.fs, uuid);
     const verdict = checkCompatibility(
       { fs: this.#src.fs, uuid },
       { fs: this.#dst.fs, parent: this.#targetParent },
@@ -132,29 +119,26 @@ class MigrationRun {
     return verdict;
   }
 
-  /** The first target parent offering the source's type (read from sysfs, like management). */
-  #pickParent(uuid: string): string {
-    let type = '';
-    try {
-      type = this.#src.fs.readlinkSync(`/sys/bus/mdev/devices/${uuid}/mdev_type`).split('/').pop() ?? '';
-    } catch {
-      // The handshake will report the unreadable source.
-    }
-    const parents = this.#dst.fs.readdirSync('/sys/class/mdev_bus');
-    const offering = parents.find((p) =>
-      this.#dst.fs.existsSync(`/sys/class/mdev_bus/${p}/mdev_supported_types/${type}`),
-    );
-    return offering ?? parents[0] ?? '';
-  }
-
   /** The migration after a compatible handshake; returns what went wrong after the commit. */
   #transfer(verdict: Verdict): string[] {
     const o = this.#o;
     const acc = this.#acc;
     const srcUuid = this.#req.from.uuid.toLowerCase();
     acc.enter('setup');
-    const aggregate = this.#sourceAggregate(srcUuid);
-    const created = this.#createTarget(srcUuid, verdict.sourceType, aggregate);
+    const aggregate = sourceAggregate(this.#src.fs, srcUuid, () => acc.spend(o.sysfsOpNs));
+    const uuid = createTarget(
+      this.#dst,
+      this.#targetParent,
+      verdict.sourceType,
+      { uuid: srcUuid, aggregate },
+      {
+        spend: () => acc.spend(o.sysfsOpNs),
+        freshUuid: (n) => randomUuid(this.#world.rng.fork(`migrate:${srcUuid}:${n}`)),
+      },
+    );
+    const created: Created = { host: this.#dst, parent: this.#targetParent, uuid };
+    this.#created = created;
+    acc.emit('target-created', `${this.#dst.name}:${uuid}`);
     const src = must(open(this.#src, srcUuid), 'open source VFIO device');
     const dst = must(open(this.#dst, created.uuid), 'open target VFIO device');
     this.#srcDevice = src;
@@ -218,13 +202,16 @@ class MigrationRun {
 
     if (precopy && file !== undefined) {
       acc.enter('precopy');
-      this.#precopy(writer, link, src, file);
+      runPrecopy({ o, acc, writer, link, src, file, readBytes: this.#readBytes }, this.#precopyStats);
     }
 
     // Switchover: the vCPUs stop (P2P quiesce first when supported), then stop-copy drains.
     acc.enter('stopcopy');
     this.#downtimeStart = acc.clock.now;
-    acc.emit('switchover', this.#converged ? 'converged' : precopy ? 'iterations exhausted' : 'no pre-copy');
+    acc.emit(
+      'switchover',
+      this.#precopyStats.converged ? 'converged' : precopy ? 'iterations exhausted' : 'no pre-copy',
+    );
     if (precopy) {
       if (flags & MIG_FLAG.P2P) setState(acc, o.ioctlNs, 'source', src, MIG_STATE.PRE_COPY_P2P);
       setState(acc, o.ioctlNs, 'source', src, MIG_STATE.STOP_COPY);
@@ -235,7 +222,7 @@ class MigrationRun {
     if (file === undefined) throw new MigrationAbort('source gave no saving data fd');
     // Cached per block: rehashes only what the guest wrote since `before` (nothing once stopped).
     if (o.verifyDigests) this.#digestAtStop = src.driver.stateDigest();
-    writeComplete(writer, section.sectionId, this.#chunks(file, link, undefined));
+    writeComplete(writer, section.sectionId, readChunks(file, link, this.#readBytes, undefined));
     writeConfigState(
       writer,
       section,
@@ -294,106 +281,6 @@ class MigrationRun {
       }
     }
     return problems;
-  }
-
-  /** QEMU's iterate loop: send what is pending until it fits the downtime budget (qemu.md §4). */
-  #precopy(writer: StreamWriter, link: Link, src: VfioMigrationDevice, file: MigrationDataFile): void {
-    const o = this.#o;
-    const acc = this.#acc;
-    const threshold = (o.bandwidth * o.downtimeLimitNs) / 1e9;
-    const throttle = o.autoConverge ? guestThrottle(src) : undefined;
-    let highDirty = 0;
-    let initDataSent = false;
-    for (;;) {
-      acc.spend(2 * o.ioctlNs);
-      const info = must(file.precopyInfo(), 'VFIO_MIG_GET_PRECOPY_INFO');
-      const exact = must(src.getDataSize(), 'VFIO_DEVICE_FEATURE_MIG_DATA_SIZE');
-      if (info.initialBytes === 0 && exact <= threshold) {
-        this.#converged = true;
-        return;
-      }
-      if (this.#iterations >= o.maxIterations) return;
-      this.#iterations++;
-      const before = link.bytes;
-      const budget = info.initialBytes + info.dirtyBytes;
-      const sendInit: boolean = !initDataSent && info.initialBytes > 0 && info.initialBytes <= budget;
-      writeIterate(writer, 1, this.#chunks(file, link, budget), sendInit);
-      initDataSent ||= sendInit;
-      link.settle();
-      const sent = link.bytes - before;
-      acc.emit(
-        'precopy-iteration',
-        `#${this.#iterations} pending ${budget} B, device stop-copy ${exact} B`,
-        sent,
-      );
-      if (throttle !== undefined) {
-        const dirtied = must(file.precopyInfo(), 'VFIO_MIG_GET_PRECOPY_INFO').dirtyBytes;
-        highDirty = dirtied > sent * THROTTLE_TRIGGER ? highDirty + 1 : 0;
-        if (highDirty >= 2) {
-          this.#throttle =
-            this.#throttle === 0
-              ? THROTTLE_INITIAL
-              : Math.min(THROTTLE_MAX, this.#throttle + THROTTLE_INCREMENT);
-          throttle(this.#throttle);
-          acc.emit('auto-converge', `guest throttled to ${Math.round(this.#throttle * 100)} %`);
-          highDirty = 0;
-        }
-      }
-    }
-  }
-
-  /** Data fd reads of ≤ #readBytes until `budget` bytes, a temporary end (ENOMSG / 0) or EOF. */
-  *#chunks(file: MigrationDataFile, link: Link, budget: number | undefined): Generator<Uint8Array> {
-    let sent = 0;
-    for (;;) {
-      link.settle();
-      if (budget !== undefined && sent >= budget) return;
-      const chunk = file.read(this.#readBytes);
-      if ('errno' in chunk) {
-        if (chunk.errno === 'ENOMSG' && budget !== undefined) return;
-        throw new MigrationAbort(
-          `source data fd read: ${chunk.errno}${chunk.reason ? ` (${chunk.reason})` : ''}`,
-        );
-      }
-      if (chunk.length === 0) return;
-      sent += chunk.length;
-      yield chunk;
-    }
-  }
-
-  /** The source's create parameters, read the way userspace can: `aggregated_instances`. */
-  #sourceAggregate(uuid: string): number {
-    const path = `/sys/bus/mdev/devices/${uuid}/aggregated_instances`;
-    if (!this.#src.fs.existsSync(path)) return 1;
-    this.#acc.spend(this.#o.sysfsOpNs);
-    const n = Number.parseInt(this.#src.fs.readFileSync(path, 'latin1'), 10);
-    return Number.isInteger(n) && n > 0 ? n : 1;
-  }
-
-  /** Creates the target with the same type and parameters, keeping the UUID when it is free. */
-  #createTarget(uuid: string, type: string, aggregate: number): Created {
-    const create = `/sys/class/mdev_bus/${this.#targetParent}/mdev_supported_types/${type}/create`;
-    const param = aggregate > 1 ? `,aggregate=${aggregate}` : '';
-    let chosen = uuid;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        this.#acc.spend(this.#o.sysfsOpNs);
-        this.#dst.fs.writeFileSync(create, `${chosen}${param}`, 'latin1');
-        break;
-      } catch (error) {
-        const errno = errnoOf(error);
-        if (errno === 'EEXIST' && attempt < 3) {
-          chosen = randomUuid(this.#world.rng.fork(`migrate:${uuid}:${attempt}`));
-          continue;
-        }
-        throw new MigrationAbort(
-          `creating the target ${type} on ${this.#dst.name}:${this.#targetParent} failed: ${errno}`,
-        );
-      }
-    }
-    this.#created = { host: this.#dst, parent: this.#targetParent, uuid: chosen };
-    this.#acc.emit('target-created', `${this.#dst.name}:${chosen}`);
-    return this.#created;
   }
 
   #writeAttr(host: Host, path: string, value: string, what: string): void {
@@ -469,9 +356,7 @@ class MigrationRun {
       handshakeNs,
       handshakeShare: totalNs > 0 ? handshakeNs / totalNs : 0,
       phases,
-      iterations: this.#iterations,
-      converged: this.#converged,
-      throttle: this.#throttle,
+      ...this.#precopyStats,
       bytesTotal: this.#link?.bytes ?? 0,
       sourceDigest: {
         before: this.#digestBefore || after,
