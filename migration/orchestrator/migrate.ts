@@ -1,4 +1,3 @@
-import { type Errno, fail } from '../../core/result.ts';
 import { randomUuid } from '../../core/uuid.ts';
 import type { MigrationDataFile } from '../../devices/vfio/data-file.ts';
 import { MIG_FLAG, MIG_STATE } from '../../devices/vfio/states.ts';
@@ -6,21 +5,20 @@ import type { VfioMigrationDevice } from '../../devices/vfio/vfio-device.ts';
 import type { Host } from '../../sysfs/host.ts';
 import type { World } from '../../sysfs/world.ts';
 import { checkCompatibility } from '../handshake/check.ts';
-import { errnoOf } from '../handshake/fs-like.ts';
 import type { Verdict } from '../handshake/verdict.ts';
-import { STREAM_VERSION } from '../stream/constants.ts';
-import { type VfioSection, writeComplete, writeConfigState, writeSetup } from '../stream/save-helpers.ts';
-import { StreamWriter } from '../stream/writer.ts';
+import { writeComplete, writeConfigState, writeSetup } from '../stream/save-helpers.ts';
 import { MigrationAbort, must } from './abort.ts';
 import { Accounting, Cancelled } from './accounting.ts';
-import { Link } from './link.ts';
+import { cleanupSource } from './cleanup.ts';
+import type { Link } from './link.ts';
+import { openStream } from './open-stream.ts';
 import { type MigrateOptions, type ResolvedOptions, resolveOptions } from './options.ts';
-import { createTarget, pickTargetParent, sourceAggregate } from './placement.ts';
+import { createTarget, pickTargetParent, removeInstance, sourceAggregate } from './placement.ts';
 import { type PrecopyStats, readChunks, runPrecopy } from './precopy.ts';
 import { maxFrameSizeFor, readBytesFor } from './read-size.ts';
 import type { MigrationResult } from './result.ts';
-import { configBlobText, TargetLoader } from './target-loader.ts';
-import { setState, stateOf } from './vfio-calls.ts';
+import { configBlobText } from './target-loader.ts';
+import { openDevice, setState, stateOf, tryOpenDevice } from './vfio-calls.ts';
 
 export interface MigrateRequest {
   readonly from: { readonly host: string; readonly uuid: string };
@@ -139,8 +137,8 @@ class MigrationRun {
     const created: Created = { host: this.#dst, parent: this.#targetParent, uuid };
     this.#created = created;
     acc.emit('target-created', `${this.#dst.name}:${uuid}`);
-    const src = must(open(this.#src, srcUuid), 'open source VFIO device');
-    const dst = must(open(this.#dst, created.uuid), 'open target VFIO device');
+    const src = must(openDevice(this.#src, srcUuid), 'open source VFIO device');
+    const dst = must(openDevice(this.#dst, created.uuid), 'open target VFIO device');
     this.#srcDevice = src;
     this.#dstDevice = dst;
     const flags = must(src.getMigrationFlags(), 'source VFIO_DEVICE_FEATURE_MIGRATION');
@@ -150,8 +148,13 @@ class MigrationRun {
     this.#readBytes = readBytesFor(src, o.chunkBytes, o.maxFrameSize);
     const maxFrameSize = maxFrameSizeFor(this.#readBytes, o.maxFrameSize);
 
-    const loader = new TargetLoader(
-      {
+    const { loader, link, writer, section } = openStream({
+      acc,
+      o,
+      maxFrameSize,
+      wire: this.#req.options?.wire,
+      source: { host: this.#src.name, seed: this.#world.seed, uuid: srcUuid, flags },
+      target: {
         host: this.#dst.name,
         fs: this.#dst.fs,
         uuid: created.uuid,
@@ -160,37 +163,9 @@ class MigrationRun {
         device: dst,
         attribute: verdict.attribute,
       },
-      acc,
-      o,
-    );
-    const link = new Link(loader, acc, {
-      bandwidth: o.bandwidth,
-      maxFrameSize,
-      ...(this.#req.options?.wire ? { wire: this.#req.options.wire } : {}),
+      token: verdict.token,
     });
     this.#link = link;
-    const writer = new StreamWriter(link.send, { maxFrameSize });
-    const section: VfioSection = {
-      sectionId: 1,
-      host: this.#src.name,
-      instanceId: 0,
-      device: {
-        uuid: srcUuid,
-        mdevType: verdict.sourceType,
-        migrationVersion: verdict.token ?? null,
-        createParams: { aggregate },
-      },
-    };
-    writer.write({ kind: 'header', version: STREAM_VERSION });
-    writer.write({
-      kind: 'configuration',
-      host: this.#src.name,
-      seed: this.#world.seed,
-      capabilities: [
-        ...((flags & MIG_FLAG.PRE_COPY) !== 0 ? (['switchover-ack'] as const) : []),
-        ...(o.payloadCrc ? [] : (['unchecked-payload'] as const)),
-      ],
-    });
 
     // save_setup: a PRE_COPY device enters PRE_COPY and gets its data fd (qemu.md §2.2).
     const precopy = (flags & MIG_FLAG.PRE_COPY) !== 0;
@@ -255,41 +230,7 @@ class MigrationRun {
     // fails (qemu.md §2.2); then the source goes. The target runs the guest now, so a failure here
     // is reported with the result and never rolls the migration back.
     acc.enter('cleanup');
-    const problems: string[] = [];
-    try {
-      setState(acc, o.ioctlNs, 'source', src, MIG_STATE.STOP);
-    } catch (error) {
-      if (!(error instanceof MigrationAbort)) throw error;
-      problems.push(error.message);
-      acc.spend(o.ioctlNs);
-      src.reset();
-      acc.emit('source-reset', error.message);
-    }
-    if (!o.keepSource) {
-      try {
-        this.#writeAttr(
-          this.#src,
-          `/sys/bus/mdev/devices/${srcUuid}/remove`,
-          '1',
-          'remove the source instance',
-        );
-        acc.emit('source-removed', srcUuid);
-      } catch (error) {
-        if (!(error instanceof MigrationAbort)) throw error;
-        problems.push(error.message);
-        acc.emit('source-remove-failed', error.message);
-      }
-    }
-    return problems;
-  }
-
-  #writeAttr(host: Host, path: string, value: string, what: string): void {
-    this.#acc.spend(this.#o.sysfsOpNs);
-    try {
-      host.fs.writeFileSync(path, value, 'latin1');
-    } catch (error) {
-      throw new MigrationAbort(`${what}: ${errnoOf(error)}`);
-    }
+    return cleanupSource({ acc, o, src, host: this.#src, uuid: srcUuid });
   }
 
   /**
@@ -314,11 +255,8 @@ class MigrationRun {
     if (this.#created !== undefined) {
       this.#dstDevice?.reset();
       try {
-        this.#writeAttr(
-          this.#created.host,
-          `/sys/bus/mdev/devices/${this.#created.uuid}/remove`,
-          '1',
-          'remove target',
+        removeInstance(this.#created.host, this.#created.uuid, 'remove target', () =>
+          acc.spend(this.#o.sysfsOpNs),
         );
         acc.emit('target-removed', this.#created.uuid);
       } catch (error) {
@@ -338,7 +276,7 @@ class MigrationRun {
     const verdict = this.#verdict as Verdict;
     // Free after a completed migration: the stopped source has not changed since its at-stop digest.
     const srcDevice = this.#o.verifyDigests
-      ? (this.#srcDevice ?? tryOpen(this.#src, this.#req.from.uuid))
+      ? (this.#srcDevice ?? tryOpenDevice(this.#src, this.#req.from.uuid))
       : undefined;
     const after = srcDevice?.driver.stateDigest() ?? '';
     return {
@@ -369,20 +307,4 @@ class MigrationRun {
       events: acc.events,
     };
   }
-}
-
-function open(host: Host, uuid: string): VfioMigrationDevice | Errno {
-  try {
-    return host.vfio.open(uuid);
-  } catch (error) {
-    return fail(
-      errnoOf(error) === 'ENOTTY' ? 'ENOTTY' : 'ENOENT',
-      error instanceof Error ? error.message : String(error),
-    );
-  }
-}
-
-function tryOpen(host: Host, uuid: string): VfioMigrationDevice | undefined {
-  const device = open(host, uuid);
-  return 'errno' in device ? undefined : device;
 }

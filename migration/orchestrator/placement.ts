@@ -64,3 +64,13 @@ export function createTarget(
     }
   }
 }
+
+/** Writes `1` to the instance's `remove` (kernel.md §1.4); failure is an abort naming `what`. */
+export function removeInstance(host: Host, uuid: string, what: string, spend: () => void): void {
+  spend();
+  try {
+    host.fs.writeFileSync(`/sys/bus/mdev/devices/${uuid}/remove`, '1', 'latin1');
+  } catch (error) {
+    throw new MigrationAbort(`${what}: ${errnoOf(error)}`);
+  }
+}

@@ -1,6 +1,9 @@
+import { type Errno, fail } from '../../core/result.ts';
 import type { MigrationDataFile } from '../../devices/vfio/data-file.ts';
 import { MIG_STATE, type MigState, migStateName } from '../../devices/vfio/states.ts';
 import type { VfioMigrationDevice } from '../../devices/vfio/vfio-device.ts';
+import type { Host } from '../../sysfs/host.ts';
+import { errnoOf } from '../handshake/fs-like.ts';
 import { MigrationAbort } from './abort.ts';
 import type { Accounting } from './accounting.ts';
 
@@ -33,4 +36,21 @@ export function setState(
 export function stateOf(device: VfioMigrationDevice): MigState {
   const s = device.getState();
   return typeof s === 'number' ? s : MIG_STATE.ERROR;
+}
+
+/** Opens a device through the host's VFIO uAPI; ENOENT (no such mdev) or ENOTTY as errno data. */
+export function openDevice(host: Host, uuid: string): VfioMigrationDevice | Errno {
+  try {
+    return host.vfio.open(uuid);
+  } catch (error) {
+    return fail(
+      errnoOf(error) === 'ENOTTY' ? 'ENOTTY' : 'ENOENT',
+      error instanceof Error ? error.message : String(error),
+    );
+  }
+}
+
+export function tryOpenDevice(host: Host, uuid: string): VfioMigrationDevice | undefined {
+  const device = openDevice(host, uuid);
+  return 'errno' in device ? undefined : device;
 }
