@@ -1,8 +1,5 @@
 import type { SysfsStat } from './api.ts';
-
-const S_IFDIR = 0o040000;
-const S_IFREG = 0o100000;
-const S_IFLNK = 0o120000;
+import { fileMode } from './file-mode.ts';
 
 /** The file-type predicates `fs.Stats` and `fs.Dirent` share; sysfs has no devices, FIFOs or sockets. */
 abstract class NodeKindPredicates {
@@ -51,8 +48,7 @@ export class SysfsStats extends NodeKindPredicates {
   constructor(stat: SysfsStat) {
     super();
     this.kind = stat.kind;
-    const type = stat.kind === 'dir' ? S_IFDIR : stat.kind === 'link' ? S_IFLNK : S_IFREG;
-    this.mode = type | stat.mode;
+    this.mode = fileMode(stat);
     this.ino = stat.ino;
     this.nlink = stat.nlink;
     this.size = stat.size;

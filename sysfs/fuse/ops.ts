@@ -21,14 +21,12 @@
 import { ERRNO, type ErrnoCode } from '../../core/errno.ts';
 import { isSysError } from '../../core/sys-error.ts';
 import type { OpenMode, SysfsApi, SysfsStat } from '../api.ts';
+import { toFuseStat } from './fuse-stat.ts';
 import type { DoneCallback, FuseOps, FuseStat, FuseStatfs } from './native.ts';
 
 /** kernfs cuts every write(2) on a regular sysfs attribute to PAGE_SIZE (reference/kernel.md §8). */
 export const KERNFS_WRITE_MAX = 4096;
 
-const S_IFDIR = 0o040000;
-const S_IFREG = 0o100000;
-const S_IFLNK = 0o120000;
 const O_ACCMODE = 3;
 const S_IWUGO = 0o222;
 const S_IRUGO = 0o444;
@@ -127,28 +125,11 @@ export function createSysfsFuseOps(api: SysfsApi, options: SysfsFuseOpsOptions =
     return neg('EIO');
   }
 
-  function toFuseStat(st: SysfsStat): FuseStat {
-    const type = st.kind === 'dir' ? S_IFDIR : st.kind === 'link' ? S_IFLNK : S_IFREG;
-    return {
-      mode: type | (st.mode & 0o7777),
-      uid: 0,
-      gid: 0,
-      size: st.size,
-      nlink: st.nlink,
-      ino: st.ino,
-      blksize: 4096,
-      blocks: 0,
-      atime: time,
-      mtime: time,
-      ctime: time,
-    };
-  }
-
   const ops: FuseOps = {
     getattr(path, cb) {
       let stat: FuseStat | undefined;
       const code = guard('getattr', path, () => {
-        stat = toFuseStat(api.lstat(joinRoot(root, path)));
+        stat = toFuseStat(api.lstat(joinRoot(root, path)), time);
         return 0;
       });
       if (code === 0 && stat !== undefined) cb(0, stat);
@@ -160,8 +141,8 @@ export function createSysfsFuseOps(api: SysfsApi, options: SysfsFuseOpsOptions =
       let stats: FuseStat[] = [];
       const code = guard('readdir', path, () => {
         const dir = joinRoot(root, path);
-        const self = toFuseStat(api.lstat(dir));
-        const up = path === '/' ? self : toFuseStat(api.lstat(joinRoot(root, parentOf(path))));
+        const self = toFuseStat(api.lstat(dir), time);
+        const up = path === '/' ? self : toFuseStat(api.lstat(joinRoot(root, parentOf(path))), time);
         names = ['.', '..'];
         stats = [self, up];
         for (const name of api.readdir(dir)) {
@@ -174,7 +155,7 @@ export function createSysfsFuseOps(api: SysfsApi, options: SysfsFuseOpsOptions =
             throw error;
           }
           names.push(name);
-          stats.push(toFuseStat(st));
+          stats.push(toFuseStat(st, time));
         }
         return 0;
       });
