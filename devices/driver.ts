@@ -4,7 +4,6 @@ import type { Rng } from '../core/rng.ts';
 import type { Attribute } from './attribute.ts';
 import type { MdevDevice } from './mdev-device.ts';
 import type { MdevType } from './mdev-type.ts';
-import type { Parent } from './parent.ts';
 import type { VfioMigrationDriver } from './vfio/driver.ts';
 
 /** What a driver's migration model may draw on: the host's virtual clock and a per-device Rng. */
@@ -115,8 +114,6 @@ export interface VendorDriver {
   typeAttributes?(type: MdevType): readonly Attribute<MdevType>[];
   /** Vendor attributes on each mdev device directory, besides `remove` and `mdev_type`. */
   deviceAttributes?(device: MdevDevice): readonly Attribute<MdevDevice>[];
-  /** Vendor attributes on the parent device directory (e.g. mtty's `mtty_dev/sample_mtty_dev`). */
-  parentAttributes?(parent: Parent): readonly Attribute<Parent>[];
   /** True when the device state can be `modeled` (sizes only) via the `payload` option. */
   readonly modeledPayload?: boolean;
   /** Validates driver options at registration; an error names the bad option. */

@@ -1,4 +1,3 @@
-import type { Attribute } from './attribute.ts';
 import type { ParentConfig, VendorDriver } from './driver.ts';
 import type { MdevCore } from './mdev-core.ts';
 import type { MdevType } from './mdev-type.ts';
@@ -16,7 +15,6 @@ export class Parent {
   free: number;
   /** Set while unregistering: `create` answers ENODEV (kernel.md §1.3 step 6). */
   unregistering = false;
-  readonly attributes: readonly Attribute<Parent>[];
   /**
    * The version policy behind the migration version attribute. Mutable on purpose: a driver
    * update between a handshake and the load of the stream is a time-of-check/time-of-use case.
@@ -39,7 +37,6 @@ export class Parent {
     this.free =
       capacity.kind === 'pool' ? capacity.total : capacity.kind === 'core' ? capacity.maxInstances : 0;
     this.types = new Map(makeTypes(this).map((t) => [t.id, t]));
-    this.attributes = driver.parentAttributes?.(this) ?? [];
   }
 
   get capacity() {

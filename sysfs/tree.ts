@@ -124,7 +124,6 @@ class DevicesIndex {
 function parentDir(parent: Parent): DirNode {
   const fixed = new Map<string, () => SysfsNode>([
     ['mdev_supported_types', () => mapDir(() => parent.types, typeDir)],
-    ...attributeEntries(parent.attributes, parent),
   ]);
   const loc = parent.config.location;
   if (loc.bus === 'pci') {

@@ -28,9 +28,6 @@ export const mttyDriver: VendorDriver = {
     { sysfsName: '2', prettyName: 'Dual port serial', units: 2 },
   ],
   capacity: () => ({ kind: 'pool', total: MTTY_MAX_PORTS, exhaustedErrno: 'ENOSPC' }),
-  parentAttributes: () => [
-    { name: 'sample_mtty_dev', group: 'mtty_dev', show: () => 'This is phy device\n' },
-  ],
   deviceAttributes: (device) => [
     { name: 'sample_mdev_dev', group: 'vendor', show: () => `This is MDEV ${device.uuid}\n` },
   ],

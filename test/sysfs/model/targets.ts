@@ -41,8 +41,7 @@ function readonlyPaths(host: HostModel, parent: ParentModel, type: TypeModel): s
   const out = [`${t}/name`, `${t}/available_instances`, `${t}/device_api`];
   if (type.hasDescription) out.push(`${t}/description`);
   if (parent.acceptsParams) out.push(`${t}/aggregation`);
-  if (parent.driver === 'mtty') out.push(`${parent.dir}/mtty_dev/sample_mtty_dev`);
-  else out.push(`${parent.dir}/vendor`, `${parent.dir}/device`);
+  if (parent.driver !== 'mtty') out.push(`${parent.dir}/vendor`, `${parent.dir}/device`);
   for (const d of host.devices.values()) {
     if (d.parent !== parent) continue;
     if (parent.driver === 'mtty') out.push(`/sys/bus/mdev/devices/${d.uuid}/vendor/sample_mdev_dev`);
